@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CoreModule } from '@/core.module';
+import { HttpExceptionFilter } from '@/common/filters/http-exception.filter';
+import { AccessGuard } from '@/modules/auth/guards/access.guard';
+import { AuthModule } from '@/modules/auth/auth.module';
+import { DirectoryModule } from '@/modules/directory/directory.module';
+import { OperationsModule } from '@/modules/operations/operations.module';
+import { StaffModule } from '@/modules/staff/staff.module';
+import { RealtimeGatewayModule } from '@/realtime/realtime-gateway.module';
+
+/** The API process: HTTP controllers and the Socket.IO gateway. No job processors here. */
+@Module({
+  imports: [
+    CoreModule,
+    AuthModule,
+    StaffModule,
+    DirectoryModule,
+    OperationsModule,
+    RealtimeGatewayModule,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+  ],
+})
+export class AppModule {}

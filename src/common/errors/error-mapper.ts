@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { HttpException } from '@nestjs/common';
+import {
+  ForeignKeyConstraintViolationException,
+  NotFoundError,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
+import { AppError, ErrorBody } from '@/common/errors/app-error';
+
+export interface MappedError {
+  status: number;
+  body: ErrorBody;
+  /** Set for unexpected failures: the error must be logged with this id. */
+  unexpected?: unknown;
+}
+
+/**
+ * One mapping from anything thrown to a stable code, used by the HTTP filter and by the socket
+ * acknowledgement interceptor so both transports speak the same error language.
+ */
+export function mapError(err: unknown): MappedError {
+  if (err instanceof AppError) return { status: err.status, body: err.toBody() };
+  if (err instanceof UniqueConstraintViolationException) {
+    return {
+      status: 409,
+      body: { code: 'ALREADY_EXISTS', message: describeUnique(err.message) },
+    };
+  }
+  if (err instanceof ForeignKeyConstraintViolationException) {
+    return {
+      status: 409,
+      body: { code: 'CONFLICT', message: 'A referenced record does not exist or is still in use' },
+    };
+  }
+  if (err instanceof NotFoundError) {
+    return { status: 404, body: { code: 'NOT_FOUND', message: err.message } };
+  }
+  if (err instanceof HttpException) return mapHttpException(err);
+  const errorId = randomUUID();
+  return {
+    status: 500,
+    body: {
+      code: 'INTERNAL',
+      message: `Unexpected error; report error id ${errorId} to an administrator`,
+      errorId,
+    },
+    unexpected: err,
+  };
+}
+
+function mapHttpException(err: HttpException): MappedError {
+  const status = err.getStatus();
+  const response = err.getResponse();
+  if (typeof response === 'object' && response !== null && 'code' in response) {
+    return { status, body: response as ErrorBody };
+  }
+  const code =
+    status === 404
+      ? 'ROUTE_NOT_FOUND'
+      : status === 413
+        ? 'PAYLOAD_TOO_LARGE'
+        : status === 401
+          ? 'UNAUTHENTICATED'
+          : status === 403
+            ? 'FORBIDDEN'
+            : status === 429
+              ? 'RATE_LIMITED'
+              : status >= 500
+                ? 'INTERNAL'
+                : 'VALIDATION_FAILED';
+  return { status, body: { code, message: err.message } };
+}
+
+function describeUnique(dbMessage: string): string {
+  const match = /Key \(([^)]+)\)=\(([^)]*)\) already exists/.exec(dbMessage);
+  return match
+    ? `${match[1]} '${match[2]}' is already taken`
+    : 'A record with this value already exists';
+}

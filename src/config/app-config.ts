@@ -1,0 +1,95 @@
+import { configSchema, RawConfig } from '@/config/config.schema';
+
+/** The one typed view of the environment. Nothing else in the code base reads process.env. */
+export class AppConfig {
+  readonly env: RawConfig['NODE_ENV'];
+  readonly http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    telephonyBodyLimitBytes: number;
+  };
+  readonly database: { url: string; poolMax: number; migrateOnStart: boolean };
+  readonly redis: { url: string; prefix: string };
+  readonly auth: {
+    jwtSecret: string;
+    jwtTtlSeconds: number;
+    loginAttemptsPerMinute: number;
+    bootstrapAdmin: { username: string; password: string } | null;
+  };
+  readonly realtime: { corsOrigins: string[]; maxMessageBytes: number };
+  readonly logLevel: RawConfig['LOG_LEVEL'];
+  readonly defaultTimeZone: string;
+  /** Region assumed for numbers dialled without a country code. */
+  readonly defaultPhoneRegion: string;
+  readonly shutdownTimeoutMs: number;
+  readonly worker: { concurrency: number };
+
+  constructor(raw: RawConfig) {
+    this.env = raw.NODE_ENV;
+    this.http = {
+      host: raw.HOST,
+      port: raw.PORT,
+      bodyLimitBytes: raw.BODY_LIMIT_BYTES,
+      telephonyBodyLimitBytes: raw.TELEPHONY_BODY_LIMIT_BYTES,
+    };
+    this.database = {
+      url: raw.DATABASE_URL,
+      poolMax: raw.DATABASE_POOL_MAX,
+      migrateOnStart: raw.MIGRATE_ON_START,
+    };
+    this.redis = { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX };
+    this.auth = {
+      jwtSecret: raw.JWT_SECRET,
+      jwtTtlSeconds: raw.JWT_TTL_SECONDS,
+      loginAttemptsPerMinute: raw.LOGIN_ATTEMPTS_PER_MINUTE,
+      bootstrapAdmin:
+        raw.ADMIN_USERNAME && raw.ADMIN_PASSWORD
+          ? { username: raw.ADMIN_USERNAME, password: raw.ADMIN_PASSWORD }
+          : null,
+    };
+    this.realtime = {
+      corsOrigins: raw.CORS_ORIGINS,
+      maxMessageBytes: raw.SOCKET_MAX_MESSAGE_BYTES,
+    };
+    this.logLevel = raw.LOG_LEVEL;
+    this.defaultTimeZone = raw.DEFAULT_TIME_ZONE;
+    this.defaultPhoneRegion = raw.DEFAULT_PHONE_REGION;
+    this.shutdownTimeoutMs = raw.SHUTDOWN_TIMEOUT_MS;
+    this.worker = { concurrency: raw.WORKER_CONCURRENCY };
+  }
+
+  /** Redis-safe location for logs: the URL without its password. */
+  get redisLocation(): string {
+    return redactUrl(this.redis.url);
+  }
+
+  get databaseLocation(): string {
+    return redactUrl(this.database.url);
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; every problem is listed in one message, one variable per line. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return new AppConfig(parsed.data);
+}
+
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0),
+);
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const DEV_JWT_SECRET = 'switchboard-development-secret-change-me-please';
+
+/**
+ * Every variable the processes read, with local defaults that work on a developer machine
+ * (PostgreSQL and Redis on localhost). Production refuses the development JWT secret.
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: z
+      .string()
+      .url()
+      .refine((u) => u.startsWith('postgres://') || u.startsWith('postgresql://'), {
+        message: 'must be a postgres:// URL',
+      })
+      .default('postgres://postgres@127.0.0.1:5432/switchboard'),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    MIGRATE_ON_START: bool.default('true'),
+    REDIS_URL: z
+      .string()
+      .url()
+      .refine((u) => u.startsWith('redis://') || u.startsWith('rediss://'), {
+        message: 'must be a redis:// URL',
+      })
+      .default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - only')
+      .default('sb'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+    JWT_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86400)
+      .default(12 * 3600),
+    CORS_ORIGINS: csv.default('http://localhost:3000,http://127.0.0.1:3000'),
+    ADMIN_USERNAME: z.string().min(3).max(64).optional(),
+    ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
+    TELEPHONY_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(5 * 1024 * 1024),
+    SOCKET_MAX_MESSAGE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024),
+    LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    DEFAULT_TIME_ZONE: z
+      .string()
+      .refine((tz) => isValidTimeZone(tz), { message: 'must be an IANA time zone' })
+      .default('UTC'),
+    DEFAULT_PHONE_REGION: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code such as US or DE')
+      .default('US'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.NODE_ENV === 'production' && cfg.JWT_SECRET === DEV_JWT_SECRET) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['JWT_SECRET'],
+        message: 'must be set to a private value in production',
+      });
+    }
+    if ((cfg.ADMIN_USERNAME === undefined) !== (cfg.ADMIN_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['ADMIN_PASSWORD'],
+        message: 'ADMIN_USERNAME and ADMIN_PASSWORD go together',
+      });
+    }
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,23 @@
+import { MikroORM } from '@mikro-orm/core';
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+
+const MIGRATION_LOCK_KEY = 73112024;
+
+/**
+ * Applies pending migrations under a PostgreSQL advisory lock held on a separate connection, so
+ * several API and worker processes starting together apply each migration exactly once.
+ */
+export async function migrateWithLock(orm: MikroORM, databaseUrl: string): Promise<string[]> {
+  const lock = new Client({ connectionString: databaseUrl });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await orm.getMigrator().up();
+    const names = applied.map((m) => m.name);
+    if (names.length > 0) new Logger('Migrations').log(`applied ${names.join(', ')}`);
+    return names;
+  } finally {
+    await lock.end();
+  }
+}

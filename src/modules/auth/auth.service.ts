@@ -1,0 +1,88 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@/common/errors/app-error';
+import { Principal } from '@/common/auth/roles';
+import { JobProducer } from '@/queue/job-producer.service';
+import { ApiKey } from '@/modules/auth/entities/api-key.entity';
+import { LoginThrottle } from '@/modules/auth/login-throttle';
+import { passwordHasher } from '@/modules/auth/password-hasher';
+import { TokenService } from '@/modules/auth/token.service';
+import { User } from '@/modules/staff/entities/user.entity';
+
+const KEY_PREFIX = 'sbk_';
+
+function digest(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+// Verifying against this keeps a failed log-in for an unknown user as slow as for a known one.
+const DUMMY_HASH = passwordHasher.hash('timing-equaliser');
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tokens: TokenService,
+    private readonly throttle: LoginThrottle,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  async login(
+    username: string,
+    password: string,
+    address: string,
+  ): Promise<{ accessToken: string; expiresAt: Date }> {
+    const normalised = username.trim().toLowerCase();
+    await this.throttle.hit(normalised, address);
+    const user = await this.em.findOne(
+      User,
+      { username: normalised },
+      { populate: ['passwordHash'] },
+    );
+    const ok = user
+      ? await passwordHasher.verify(user.passwordHash, password)
+      : await passwordHasher.verify(await DUMMY_HASH, password).then(() => false);
+    if (!user || !ok || !user.active) {
+      throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password');
+    }
+    return this.tokens.issue(user);
+  }
+
+  async createApiKey(name: string, createdBy: Principal): Promise<{ key: string; record: ApiKey }> {
+    const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+    const record = this.em.create(ApiKey, {
+      name,
+      prefix: key.slice(0, KEY_PREFIX.length + 6),
+      keyDigest: digest(key),
+      createdBy: createdBy.kind === 'user' ? createdBy.id : null,
+    });
+    await this.em.flush();
+    return { key, record };
+  }
+
+  listApiKeys(): Promise<ApiKey[]> {
+    return this.em.find(ApiKey, {}, { orderBy: { createdAt: 'desc' } });
+  }
+
+  async revokeApiKey(id: string): Promise<void> {
+    const key = await this.em.findOne(ApiKey, { id });
+    if (!key) throw AppError.notFound('API key', id);
+    key.revokedAt ??= new Date();
+    await this.em.flush();
+  }
+
+  async authenticateApiKey(key: string): Promise<Principal> {
+    if (!key.startsWith(KEY_PREFIX)) throw new AppError('INVALID_API_KEY', 'API key is not valid');
+    const record = await this.em.findOne(ApiKey, { keyDigest: digest(key), revokedAt: null });
+    if (!record) throw new AppError('INVALID_API_KEY', 'API key is not valid or has been revoked');
+    // Recording use is not worth a write on every ingest request; one job per key and minute.
+    const minute = Math.floor(Date.now() / 60_000);
+    await this.jobs.enqueue(
+      'auth.api-key-used',
+      { apiKeyId: record.id, at: new Date().toISOString() },
+      { jobId: `api-key-used:${record.id}:${minute}` },
+    );
+    return { kind: 'api-key', id: record.id, name: record.name, roles: ['connector'] };
+  }
+}

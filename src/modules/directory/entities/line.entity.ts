@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+
+/** An inbound phone line, trunk group or DID; `channels` is how many calls it carries at once. */
+@Entity({ tableName: 'lines' })
+export class Line {
+  [OptionalProps]?: 'number' | 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'text', unique: true })
+  code!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'text', nullable: true })
+  number: string | null = null;
+
+  @Property({ type: 'integer' })
+  channels!: number;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

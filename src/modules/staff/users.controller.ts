@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal, Roles } from '@/common/auth/access.decorator';
+import type { Principal } from '@/common/auth/roles';
+import { AppError } from '@/common/errors/app-error';
+import { Page, page, PageQueryDto } from '@/common/pagination/page.dto';
+import { CreateUserDto, UpdateUserDto, UserDto } from '@/modules/staff/dto/user.dto';
+import { UsersService } from '@/modules/staff/users.service';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller()
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Authenticated()
+  @Get('me')
+  async me(@CurrentPrincipal() who: Principal): Promise<UserDto> {
+    if (who.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have a profile');
+    return UserDto.from(await this.users.get(who.id));
+  }
+
+  @Roles('admin')
+  @Post('users')
+  async create(@Body() body: CreateUserDto): Promise<UserDto> {
+    return UserDto.from(await this.users.create(body));
+  }
+
+  @Roles('admin', 'supervisor', 'receptionist')
+  @Get('users')
+  async list(@Query() query: PageQueryDto): Promise<Page<UserDto>> {
+    const [rows, total] = await this.users.list(query);
+    return page(rows, total, query, (user) => UserDto.from(user));
+  }
+
+  @Roles('admin', 'supervisor', 'receptionist')
+  @Get('users/:id')
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<UserDto> {
+    return UserDto.from(await this.users.get(id));
+  }
+
+  @Roles('admin')
+  @Patch('users/:id')
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserDto> {
+    return UserDto.from(await this.users.update(id, body));
+  }
+}

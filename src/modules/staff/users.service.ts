@@ -1,0 +1,83 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@/config/app-config';
+import { AppError } from '@/common/errors/app-error';
+import { passwordHasher } from '@/modules/auth/password-hasher';
+import { User } from '@/modules/staff/entities/user.entity';
+import { CreateUserDto, UpdateUserDto } from '@/modules/staff/dto/user.dto';
+import { PageQueryDto } from '@/common/pagination/page.dto';
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger('Users');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(input: CreateUserDto): Promise<User> {
+    const user = this.em.create(User, {
+      username: input.username.toLowerCase(),
+      displayName: input.displayName,
+      passwordHash: await passwordHasher.hash(input.password),
+      roles: input.roles,
+      extension: input.extension ?? null,
+    });
+    await this.em.flush();
+    return user;
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.em.findOne(User, { id });
+    if (!user) throw AppError.notFound('User', id);
+    return user;
+  }
+
+  async list(query: PageQueryDto): Promise<[User[], number]> {
+    return this.em.findAndCount(
+      User,
+      {},
+      { orderBy: { username: 'asc' }, limit: query.limit, offset: query.offset },
+    );
+  }
+
+  async update(id: string, input: UpdateUserDto): Promise<User> {
+    const user = await this.get(id);
+    if (input.displayName !== undefined) user.displayName = input.displayName;
+    if (input.roles !== undefined) user.roles = input.roles;
+    if (input.extension !== undefined) user.extension = input.extension;
+    if (input.active !== undefined) user.active = input.active;
+    if (input.password !== undefined) user.passwordHash = await passwordHasher.hash(input.password);
+    await this.em.flush();
+    return user;
+  }
+
+  /**
+   * On an empty database the first admin comes from ADMIN_USERNAME / ADMIN_PASSWORD. Several
+   * processes may race here; the unique username makes all but one insert fail harmlessly.
+   */
+  async ensureBootstrapAdmin(): Promise<void> {
+    const em = this.em.fork();
+    if ((await em.count(User, {})) > 0) return;
+    const admin = this.config.auth.bootstrapAdmin;
+    if (!admin) {
+      this.logger.warn(
+        'No users yet: set ADMIN_USERNAME and ADMIN_PASSWORD and restart to create the first admin',
+      );
+      return;
+    }
+    try {
+      em.create(User, {
+        username: admin.username.toLowerCase(),
+        displayName: 'Administrator',
+        passwordHash: await passwordHasher.hash(admin.password),
+        roles: ['admin'],
+      });
+      await em.flush();
+      this.logger.log(`created the first admin '${admin.username}'`);
+    } catch (err) {
+      if (!(err instanceof Error && /unique|duplicate/i.test(err.message))) throw err;
+    }
+  }
+}

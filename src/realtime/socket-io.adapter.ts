@@ -1,0 +1,62 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { IncomingMessage } from 'node:http';
+import type Redis from 'ioredis';
+import { Server, ServerOptions } from 'socket.io';
+import { AppConfig } from '@/config/app-config';
+import { createRedis } from '@/redis/redis.module';
+
+export function isOriginAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+  // Server-side clients (connectors, tests, other services) send no Origin; browsers always do.
+  if (origin === undefined) return true;
+  return allowed.includes('*') || allowed.includes(origin);
+}
+
+export function socketIoKey(prefix: string): string {
+  return `${prefix}:socket.io`;
+}
+
+/**
+ * Socket.IO over websocket only (no long-polling, so no sticky sessions across API processes),
+ * with the Redis adapter so rooms span processes, and the Origin allow-list checked before the
+ * handshake is accepted.
+ */
+export class RealtimeIoAdapter extends IoAdapter {
+  private readonly clients: Redis[] = [];
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const allowed = this.config.realtime.corsOrigins;
+    const server = super.createIOServer(port, {
+      ...options,
+      transports: ['websocket'],
+      maxHttpBufferSize: this.config.realtime.maxMessageBytes,
+      pingInterval: 20_000,
+      pingTimeout: 20_000,
+      cors: { origin: allowed, credentials: true },
+      allowRequest: (
+        req: IncomingMessage,
+        callback: (err: string | null | undefined, ok: boolean) => void,
+      ) => {
+        callback(null, isOriginAllowed(req.headers.origin, allowed));
+      },
+    }) as Server;
+    const pub = createRedis(this.config, 'socket.io-pub');
+    const sub = pub.duplicate({ connectionName: 'switchboard:socket.io-sub' });
+    this.clients.push(pub, sub);
+    server.adapter(createAdapter(pub, sub, { key: socketIoKey(this.config.redis.prefix) }));
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+}

@@ -6,7 +6,9 @@ import { AccessGuard } from '@/modules/auth/guards/access.guard';
 import { AuthModule } from '@/modules/auth/auth.module';
 import { DirectoryModule } from '@/modules/directory/directory.module';
 import { OperationsModule } from '@/modules/operations/operations.module';
+import { StaffGatewayModule } from '@/modules/staff/staff-gateway.module';
 import { StaffModule } from '@/modules/staff/staff.module';
+import { StatsModule } from '@/modules/stats/stats.module';
 import { RealtimeGatewayModule } from '@/realtime/realtime-gateway.module';
 
 /** The API process: HTTP controllers and the Socket.IO gateway. No job processors here. */
@@ -18,6 +20,8 @@ import { RealtimeGatewayModule } from '@/realtime/realtime-gateway.module';
     DirectoryModule,
     OperationsModule,
     RealtimeGatewayModule,
+    StaffGatewayModule,
+    StatsModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AccessGuard },

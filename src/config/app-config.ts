@@ -24,6 +24,14 @@ export class AppConfig {
   readonly defaultPhoneRegion: string;
   readonly shutdownTimeoutMs: number;
   readonly worker: { concurrency: number };
+  readonly routing: {
+    presenceGraceSeconds: number;
+    offerTimeoutCallSeconds: number;
+    offerTimeoutRequestSeconds: number;
+    noAnswerBreakAfter: number;
+    declineCooldownSeconds: number;
+    maxOpenRequests: number;
+  };
 
   constructor(raw: RawConfig) {
     this.env = raw.NODE_ENV;
@@ -57,6 +65,14 @@ export class AppConfig {
     this.defaultPhoneRegion = raw.DEFAULT_PHONE_REGION;
     this.shutdownTimeoutMs = raw.SHUTDOWN_TIMEOUT_MS;
     this.worker = { concurrency: raw.WORKER_CONCURRENCY };
+    this.routing = {
+      presenceGraceSeconds: raw.PRESENCE_GRACE_SECONDS,
+      offerTimeoutCallSeconds: raw.OFFER_TIMEOUT_CALL_SECONDS,
+      offerTimeoutRequestSeconds: raw.OFFER_TIMEOUT_REQUEST_SECONDS,
+      noAnswerBreakAfter: raw.NO_ANSWER_BREAK_AFTER,
+      declineCooldownSeconds: raw.DECLINE_COOLDOWN_SECONDS,
+      maxOpenRequests: raw.MAX_OPEN_REQUESTS,
+    };
   }
 
   /** Redis-safe location for logs: the URL without its password. */

@@ -79,6 +79,12 @@ export const configSchema = z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code such as US or DE')
       .default('US'),
+    PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+    OFFER_TIMEOUT_CALL_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
+    OFFER_TIMEOUT_REQUEST_SECONDS: z.coerce.number().int().min(1).max(86400).default(120),
+    NO_ANSWER_BREAK_AFTER: z.coerce.number().int().min(1).max(100).default(2),
+    DECLINE_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+    MAX_OPEN_REQUESTS: z.coerce.number().int().min(1).max(1000).default(5),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   })

@@ -4,16 +4,20 @@
  */
 export const QUEUES = {
   maintenance: 'maintenance',
+  routing: 'routing',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
   'auth.api-key-used': { apiKeyId: string; at: string };
+  /** A person's last socket closed; if none came back within the grace period, set offline. */
+  'staff.presence-check': { userId: string; disconnectedAt: string };
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'auth.api-key-used': QUEUES.maintenance,
+  'staff.presence-check': QUEUES.routing,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];

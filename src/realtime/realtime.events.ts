@@ -1,5 +1,6 @@
 import type { Principal } from '@/common/auth/roles';
 import type { ErrorBody } from '@/common/errors/app-error';
+import type { PresenceDto, SetStatusDto } from '@/modules/staff/dto/presence.dto';
 
 /** Every client→server event is answered through its acknowledgement in this shape. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -16,11 +17,13 @@ export interface SessionInfo {
  */
 export interface ServerToClientEvents {
   'session.ready': (payload: SessionInfo) => void;
+  'staff.changed': (payload: PresenceDto) => void;
   'system.broadcast': (payload: { text: string; from: string; at: string }) => void;
 }
 
 export interface ClientToServerEvents {
   'session.whoami': (payload: Record<string, never>, ack: (res: Ack<SessionInfo>) => void) => void;
+  'staff.status': (payload: SetStatusDto, ack: (res: Ack<PresenceDto>) => void) => void;
 }
 
 export interface SocketData {

@@ -1,0 +1,107 @@
+import { createApiKey, createUser } from '@test/support/users';
+import { startApp, TestApp } from '@test/support/test-app';
+
+type Caller = 'anonymous' | 'admin' | 'supervisor' | 'receptionist' | 'agent' | 'connector';
+const CALLERS: Caller[] = ['anonymous', 'admin', 'supervisor', 'receptionist', 'agent', 'connector'];
+
+const STAFF = ['admin', 'supervisor', 'receptionist', 'agent'] as const;
+const USERS = ['admin', 'supervisor', 'receptionist', 'agent'] as const;
+const CONSOLE = ['admin', 'supervisor', 'receptionist'] as const;
+const WORKERS = ['supervisor', 'receptionist', 'agent'] as const;
+
+/**
+ * Who may call every route. The test reads the routes from the OpenAPI document, so a new route
+ * without a row here fails the test: adding a route means deciding who may call it.
+ */
+const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
+  'POST /api/auth/login': ['public'],
+  'GET /api/health': ['public'],
+  'GET /metrics': ['public'],
+  'GET /api/me': USERS,
+  'POST /api/users': ['admin'],
+  'GET /api/users': CONSOLE,
+  'GET /api/users/{id}': CONSOLE,
+  'PATCH /api/users/{id}': ['admin'],
+  'POST /api/api-keys': ['admin'],
+  'GET /api/api-keys': ['admin'],
+  'DELETE /api/api-keys/{id}': ['admin'],
+  'GET /api/me/status': WORKERS,
+  'PUT /api/me/status': WORKERS,
+  'GET /api/staff/presence': CONSOLE,
+  'GET /api/erlang/b': ['admin', 'supervisor'],
+  'GET /api/erlang/lines-needed': ['admin', 'supervisor'],
+  'GET /api/erlang/c': ['admin', 'supervisor'],
+  'GET /api/erlang/agents-needed': ['admin', 'supervisor'],
+  'GET /api/calls/{id}/routing': CONSOLE,
+  // directory
+  'POST /api/clients': CONSOLE,
+  'GET /api/clients': STAFF,
+  'GET /api/clients/{id}': STAFF,
+  'PATCH /api/clients/{id}': CONSOLE,
+  'DELETE /api/clients/{id}': CONSOLE,
+  'POST /api/clients/{id}/contacts': CONSOLE,
+  'GET /api/clients/{id}/contacts': STAFF,
+  'GET /api/contacts/{id}': STAFF,
+  'PATCH /api/contacts/{id}': CONSOLE,
+  'DELETE /api/contacts/{id}': CONSOLE,
+  'POST /api/lines': ['admin'],
+  'GET /api/lines': STAFF,
+  'GET /api/lines/{id}': STAFF,
+  'PATCH /api/lines/{id}': ['admin'],
+  'DELETE /api/lines/{id}': ['admin'],
+  'POST /api/queues': ['admin'],
+  'GET /api/queues': STAFF,
+  'GET /api/queues/{id}': STAFF,
+  'PATCH /api/queues/{id}': ['admin'],
+  'DELETE /api/queues/{id}': ['admin'],
+  'GET /api/queues/{id}/members': STAFF,
+  'PUT /api/queues/{id}/members/{userId}': ['admin'],
+  'DELETE /api/queues/{id}/members/{userId}': ['admin'],
+  'GET /api/directory/lookup': STAFF,
+};
+
+describe('access table (e2e): every role boundary of every route', () => {
+  let app: TestApp;
+  const credentials = new Map<Caller, Record<string, string>>();
+  let routes: string[] = [];
+
+  beforeAll(async () => {
+    app = await startApp();
+    credentials.set('anonymous', {});
+    for (const role of ['admin', 'supervisor', 'receptionist', 'agent'] as const) {
+      const user = await createUser(app, [role]);
+      credentials.set(role, { authorization: `Bearer ${user.token}` });
+    }
+    credentials.set('connector', { 'x-api-key': await createApiKey(app) });
+    const doc = await app.http.get('/api/docs/openapi.json').expect(200);
+    const paths = doc.body.paths as Record<string, Record<string, unknown>>;
+    routes = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    routes.push('GET /metrics');
+  });
+  afterAll(() => app.close());
+
+  it('has an access row for every route the server exposes, and no stale rows', () => {
+    expect([...routes].sort()).toEqual(Object.keys(ACCESS).sort());
+  });
+
+  it.each(CALLERS)('%s gets through exactly the routes it may call', async (caller) => {
+    const failures: string[] = [];
+    for (const route of routes) {
+      const [method, template] = route.split(' ');
+      const path = template.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+      const allowed = ACCESS[route].includes('public') || ACCESS[route].includes(caller);
+      let req = app.http[method.toLowerCase() as 'get'](path);
+      for (const [header, value] of Object.entries(credentials.get(caller)!)) req = req.set(header, value);
+      if (method !== 'GET' && method !== 'DELETE') req = req.send({});
+      const res = await req;
+      const refused = res.status === 401 || res.status === 403;
+      if (allowed && refused) failures.push(`${route}: ${caller} refused with ${res.status}`);
+      if (!allowed && !refused) failures.push(`${route}: ${caller} was let through (${res.status})`);
+      if (!allowed && caller === 'anonymous' && res.status !== 401) failures.push(`${route}: anonymous got ${res.status}, not 401`);
+      if (res.status >= 500) failures.push(`${route}: ${caller} caused ${res.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

@@ -75,6 +75,13 @@ export class PresenceService {
     });
   }
 
+  /** Tells the console and the person about a state that routing changed in its own transaction. */
+  async announce(userId: string): Promise<PresenceDto> {
+    const dto = await this.get(userId);
+    this.publisher.toRooms([...CONSOLE_ROOMS, rooms.user(userId)], 'staff.changed', dto);
+    return dto;
+  }
+
   async get(userId: string): Promise<PresenceDto> {
     const em = this.em.fork();
     await this.ensureRow(em, userId);

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { CallsModule } from '@/modules/calls/calls.module';
+import { StaffModule } from '@/modules/staff/staff.module';
+import { CallsLedgerAdapter } from '@/modules/routing/calls-ledger.adapter';
+import { RoutingController } from '@/modules/routing/routing.controller';
+import { RoutingEventsListener } from '@/modules/routing/routing-events.listener';
+import { CallLedger } from '@/modules/routing/routing.ports';
+import { RoutingRepository } from '@/modules/routing/routing.repository';
+import { RoutingService } from '@/modules/routing/routing.service';
+
+/** Imported by the API and the worker: both react to events and run the same routing logic. */
+@Module({
+  imports: [StaffModule, CallsModule],
+  controllers: [RoutingController],
+  providers: [
+    RoutingService,
+    RoutingRepository,
+    RoutingEventsListener,
+    { provide: CallLedger, useClass: CallsLedgerAdapter },
+  ],
+  exports: [RoutingService],
+})
+export class RoutingModule {}

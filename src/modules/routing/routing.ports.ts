@@ -1,0 +1,28 @@
+import type { CallEventType } from '@/modules/calls/call-projection';
+
+/**
+ * What routing needs from the calls feature, kept narrow so routing never reaches into how calls
+ * are stored: record an event the router produced, and describe a call for an offer.
+ */
+export interface RouterCallEvent {
+  /** Idempotency key of the event, derived from the offer or call it concerns. */
+  id: string;
+  type: Extract<CallEventType, 'offered' | 'answered' | 'missed'>;
+  at: Date;
+  agent: string | null;
+  queue: string | null;
+}
+
+export abstract class CallLedger {
+  abstract recordRouterEvent(callId: string, event: RouterCallEvent): Promise<void>;
+  abstract describeForOffer(callId: string): Promise<{ item: OfferItem; dossier: unknown }>;
+}
+
+export interface OfferItem {
+  id: string;
+  callId: string;
+  from: string | null;
+  queue: string | null;
+  priority: number;
+  waitingSince: string;
+}

@@ -1,0 +1,155 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type { QueueStrategy } from '@/modules/directory/entities/queue.entity';
+import { pgArray } from '@/database/pg-array';
+import type { Candidate } from '@/modules/routing/routing.types';
+
+export interface RoutableCall {
+  id: string;
+  externalId: string;
+  status: string;
+  outcome: string;
+  queueId: string | null;
+  queueCode: string | null;
+  strategy: QueueStrategy | null;
+  maxWaitSeconds: number;
+  wrapUpSeconds: number;
+  priority: number;
+  arrivedAt: Date;
+  queuedAt: Date | null;
+  curatorId: string | null;
+  fromNumber: string | null;
+}
+
+interface CallRow {
+  id: string;
+  external_id: string;
+  status: string;
+  outcome: string;
+  queue_id: string | null;
+  queue_code: string | null;
+  strategy: QueueStrategy | null;
+  max_wait_seconds: number | null;
+  wrap_up_seconds: number | null;
+  priority: number;
+  arrived_at: Date;
+  queued_at: Date | null;
+  curator_id: string | null;
+  from_number: string | null;
+}
+
+interface CandidateRow {
+  staff_id: string;
+  username: string;
+  status: Candidate['status'] | null;
+  state: Candidate['state'] | null;
+  skill_level: number;
+  idle_since: Date | null;
+  open_calls: number;
+  open_requests: number | null;
+  calls_today: number | null;
+  last_offered_at: Date | null;
+  cooldown_until: Date | null;
+}
+
+const WAITING_STATUSES = ['arrived', 'queued', 'transferred', 'offered'];
+
+/** The reads routing needs, each one indexed query; writes that must be atomic live in the service. */
+@Injectable()
+export class RoutingRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async loadCall(callId: string): Promise<RoutableCall | null> {
+    const rows = await this.em.getConnection().execute<CallRow[]>(
+      `select c.id, c.external_id, c.status, c.outcome, c.queue_id, q.code as queue_code, q.strategy,
+              q.max_wait_seconds, q.wrap_up_seconds, c.priority, c.arrived_at, c.queued_at,
+              cl.curator_id, c.from_number
+         from calls c
+         left join queues q on q.id = c.queue_id
+         left join clients cl on cl.id = c.client_id
+        where c.id = ?`,
+      [callId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      externalId: row.external_id,
+      status: row.status,
+      outcome: row.outcome,
+      queueId: row.queue_id,
+      queueCode: row.queue_code,
+      strategy: row.strategy,
+      maxWaitSeconds: row.max_wait_seconds ?? 300,
+      wrapUpSeconds: row.wrap_up_seconds ?? 0,
+      priority: row.priority,
+      arrivedAt: new Date(row.arrived_at),
+      queuedAt: row.queued_at ? new Date(row.queued_at) : null,
+      curatorId: row.curator_id,
+      fromNumber: row.from_number,
+    };
+  }
+
+  async candidates(queueId: string): Promise<Candidate[]> {
+    const rows = await this.em.getConnection().execute<CandidateRow[]>(
+      `select u.id as staff_id, u.username, p.status, p.state, m.skill_level, p.idle_since,
+              case when p.current_call_id is null then 0 else 1 end as open_calls,
+              p.open_requests, p.last_offered_at, p.cooldown_until,
+              case when p.calls_today_date = (now() at time zone 'utc')::date then p.calls_today else 0 end as calls_today
+         from queue_members m
+         join users u on u.id = m.user_id and u.active
+         left join staff_presence p on p.user_id = u.id
+        where m.queue_id = ?`,
+      [queueId],
+    );
+    return rows.map((r) => ({
+      staffId: r.staff_id,
+      username: r.username,
+      status: r.status ?? 'offline',
+      state: r.state ?? 'idle',
+      skillLevel: r.skill_level,
+      idleSince: r.idle_since ? new Date(r.idle_since) : null,
+      openCalls: Number(r.open_calls),
+      openRequests: r.open_requests ?? 0,
+      callsHandledToday: r.calls_today ?? 0,
+      lastOfferedAt: r.last_offered_at ? new Date(r.last_offered_at) : null,
+      cooldownUntil: r.cooldown_until ? new Date(r.cooldown_until) : null,
+    }));
+  }
+
+  /** People who already declined or let this item time out are not offered it again. */
+  async excludedFor(itemId: string): Promise<Set<string>> {
+    const rows = await this.em
+      .getConnection()
+      .execute<{ staff_id: string }[]>(
+        `select distinct staff_id from offers where item_id = ? and status in ('declined', 'expired')`,
+        [itemId],
+      );
+    return new Set(rows.map((r) => r.staff_id));
+  }
+
+  async hasPendingOffer(itemId: string): Promise<boolean> {
+    const rows = await this.em
+      .getConnection()
+      .execute<{ n: number }[]>(
+        `select count(*)::int as n from offers where item_id = ? and status = 'pending'`,
+        [itemId],
+      );
+    return rows[0].n > 0;
+  }
+
+  /** Waiting calls in the person's queues, highest priority first, then the longest waiting. */
+  async waitingCallsFor(userId: string, limit = 20): Promise<string[]> {
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+      `select c.id
+         from calls c
+         join queue_members m on m.queue_id = c.queue_id and m.user_id = ?
+        where c.outcome = 'in_progress' and c.status = any(?::text[])
+          and not exists (select 1 from offers o where o.item_id = c.id and o.status = 'pending')
+        order by c.priority desc, coalesce(c.queued_at, c.arrived_at) asc, c.id asc
+        limit ?`,
+      [userId, pgArray(WAITING_STATUSES), limit],
+    );
+    return rows.map((r) => r.id);
+  }
+}

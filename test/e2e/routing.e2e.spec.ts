@@ -315,3 +315,40 @@ describe('routing under concurrency with two API processes (e2e)', () => {
     expect(byStatus.offered).toBe(agents.length);
   });
 });
+
+describe('live console snapshot (e2e)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(() => app.close());
+
+  it('sends queue.snapshot to a receptionist on connect with waiting calls, dossiers and staff', async () => {
+    const admin = await adminToken(app);
+    const receptionist = await createUser(app, ['receptionist']);
+    const code = `qs-${suffix()}`;
+    await app.http.post('/api/queues').set('authorization', `Bearer ${admin}`).send({ code, name: code }).expect(201);
+    const line = `ls-${suffix()}`;
+    await app.http.post('/api/lines').set('authorization', `Bearer ${admin}`).send({ code: line, name: line, channels: 5 }).expect(201);
+    const call = await app.http
+      .post('/api/calls')
+      .set('authorization', `Bearer ${receptionist.token}`)
+      .send({ from: '+12025550111', line, queue: code })
+      .expect(201);
+    const socket = connectSocket(app.url, { token: receptionist.token });
+    const snapshot = nextEvent<{ calls: { id: string; dossier: unknown }[]; staff: unknown[] }>(socket, 'queue.snapshot');
+    await connected(socket);
+    const received = await snapshot;
+    const mine = received.calls.find((c) => c.id === call.body.id);
+    expect(mine).toMatchObject({ status: 'queued', queue: code, from: '+12025550111' });
+    expect(mine?.dossier).toHaveProperty('lastContacts');
+    expect(Array.isArray(received.staff)).toBe(true);
+    const agent = await createUser(app, ['agent']);
+    const agentSocket = connectSocket(app.url, { token: agent.token });
+    await connected(agentSocket);
+    const refused = (await agentSocket.timeout(5000).emitWithAck('queue.snapshot', {})) as Ack<unknown>;
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    socket.disconnect();
+    agentSocket.disconnect();
+  });
+});

@@ -1,4 +1,5 @@
-import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { RequestContext } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { pgArray } from '@/database/pg-array';
 import { Call } from '@/modules/calls/entities/call.entity';
@@ -36,14 +37,14 @@ const WAITING_OR_RINGING = ['arrived', 'queued', 'offered', 'transferred'];
 @Injectable()
 export class ConsoleSnapshotService {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly em: EntityManager,
     private readonly dossiers: DossierService,
     private readonly presence: PresenceService,
   ) {}
 
   snapshot(): Promise<QueueSnapshot> {
-    return RequestContext.create(this.orm.em, async () => {
-      const em = this.orm.em;
+    return RequestContext.create(this.em, async () => {
+      const em = this.em;
       const calls = await em.find(
         Call,
         {
@@ -53,14 +54,16 @@ export class ConsoleSnapshotService {
         },
         { orderBy: { priority: 'desc', arrivedAt: 'asc' }, limit: MAX_SNAPSHOT_CALLS },
       );
-      const offers: { item_id: string; staff_id: string }[] = calls.length
-        ? await em
-            .getConnection()
-            .execute<{ item_id: string; staff_id: string }[]>(
-              `select item_id, staff_id from offers where status = 'pending' and item_id = any(?::uuid[])`,
-              [pgArray(calls.map((c) => c.id))],
-            )
-        : [];
+      type PendingOffer = { item_id: string; staff_id: string };
+      const offers: PendingOffer[] =
+        calls.length === 0
+          ? []
+          : await em
+              .getConnection()
+              .execute<PendingOffer[]>(
+                `select item_id, staff_id from offers where status = 'pending' and item_id = any(?::uuid[])`,
+                [pgArray(calls.map((c) => c.id))],
+              );
       const offeredTo = new Map<string, string>(offers.map((o) => [o.item_id, o.staff_id]));
       const rows: ConsoleCall[] = [];
       for (const call of calls) {

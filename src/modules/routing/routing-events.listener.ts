@@ -44,6 +44,8 @@ export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
   }
 
   private async onCall(event: CallDomainEvent): Promise<void> {
+    // History imports and late replays are recorded, but nobody is rung for a call long over.
+    if (!event.live) return;
     switch (event.type) {
       case 'call.arrived':
       case 'call.queued':

@@ -1,4 +1,4 @@
-import { UseInterceptors, UsePipes } from '@nestjs/common';
+import { Logger, UseInterceptors, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -21,6 +21,8 @@ import { PresenceService } from '@/modules/staff/presence.service';
 export class StaffGateway
   implements OnGatewayConnection<AppSocket>, OnGatewayDisconnect<AppSocket>
 {
+  private readonly logger = new Logger('StaffGateway');
+
   constructor(private readonly presence: PresenceService) {}
 
   async handleConnection(socket: AppSocket): Promise<void> {
@@ -29,8 +31,16 @@ export class StaffGateway
   }
 
   async handleDisconnect(socket: AppSocket): Promise<void> {
-    if (socket.data.principal?.kind === 'user')
+    if (socket.data.principal?.kind !== 'user') return;
+    try {
       await this.presence.socketDisconnected(socket.data.principal.id);
+    } catch (err) {
+      // During shutdown Redis may already be closed; the count is rebuilt as sockets reconnect.
+      this.logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'presence bookkeeping skipped',
+      );
+    }
   }
 
   @SubscribeMessage('staff.status')

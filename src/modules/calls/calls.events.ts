@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { Observable, Subject } from 'rxjs';
+import type { CallOutcome, CallStatus } from '@/modules/calls/call-projection';
+
+/** One event per status a call can move into; the name is `call.<status>`. */
+export const CALL_DOMAIN_EVENT_NAMES = [
+  'call.arrived',
+  'call.queued',
+  'call.offered',
+  'call.answered',
+  'call.transferred',
+  'call.ended',
+  'call.abandoned',
+  'call.missed',
+  'call.blocked',
+] as const satisfies readonly `call.${CallStatus}`[];
+
+export type CallDomainEventName = (typeof CALL_DOMAIN_EVENT_NAMES)[number];
+
+/** What the live console and subscribers need about a call that changed, without a query. */
+export interface CallSummary {
+  /** calls.id */
+  callId: string;
+  /** The telephony callId, or `manual:<uuid>`. */
+  externalId: string;
+  status: CallStatus;
+  outcome: CallOutcome;
+  queueCode: string | null;
+  lineCode: string | null;
+  /** The caller's number, E.164 when it is a valid number. */
+  from: string | null;
+  /** When the call reached this status: the time of its latest event (ISO-8601). */
+  at: string;
+  arrivedAt: string;
+  clientId: string | null;
+  /** The person credited with answering (users.id), once the agent code is mapped. */
+  answeredById: string | null;
+  priority: number;
+}
+
+interface CallChangedOf<N extends CallDomainEventName> extends CallSummary {
+  type: N;
+  /**
+   * False for calls whose latest event is older than the live window (history imports, late
+   * replays): record them, but do not ring anybody or flash them on a console.
+   */
+  live: boolean;
+}
+
+/** The typed union of call domain events, discriminated by `type`. */
+export type CallDomainEvent = { [N in CallDomainEventName]: CallChangedOf<N> }[CallDomainEventName];
+
+export function callEventName(status: CallStatus): CallDomainEventName {
+  return `call.${status}`;
+}
+
+/**
+ * In-process domain events of the calls feature, published after the transaction that changed
+ * the call has committed, so a subscriber (routing) never acts on a row it cannot read yet.
+ */
+@Injectable()
+export class CallsEventBus {
+  private readonly subject = new Subject<CallDomainEvent>();
+  readonly events$: Observable<CallDomainEvent> = this.subject.asObservable();
+
+  publish(event: CallDomainEvent): void {
+    this.subject.next(event);
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { CallIngestService } from '@/modules/calls/call-ingest.service';
+import { CallsController } from '@/modules/calls/calls.controller';
+import { CallsEventBus } from '@/modules/calls/calls.events';
+import { CallsService } from '@/modules/calls/calls.service';
+import { DossierService } from '@/modules/calls/dossier.service';
+import { TelephonyController } from '@/modules/calls/telephony.controller';
+import { TelephonyService } from '@/modules/calls/telephony.service';
+
+/**
+ * Calls: telephony ingest, manual registration, the call log and dossiers. Other features react
+ * to CallsEventBus and record their own steps through CallsService.appendEvents.
+ */
+@Module({
+  controllers: [TelephonyController, CallsController],
+  providers: [CallIngestService, CallsService, DossierService, TelephonyService, CallsEventBus],
+  exports: [CallsService, CallsEventBus, DossierService],
+})
+export class CallsModule {}

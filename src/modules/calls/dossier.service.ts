@@ -1,0 +1,62 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { DossierDto } from '@/modules/calls/dto/dossier.dto';
+import { Call } from '@/modules/calls/entities/call.entity';
+import { Client } from '@/modules/directory/entities/client.entity';
+import { ContactPerson } from '@/modules/directory/entities/contact-person.entity';
+
+export const LAST_CONTACTS = 10;
+
+/**
+ * What a receptionist or the person offered a call should know about the caller: the client,
+ * the contact person on the line, the client's curator, the last contacts and open requests.
+ */
+@Injectable()
+export class DossierService {
+  constructor(private readonly em: EntityManager) {}
+
+  async forCallId(callId: string): Promise<DossierDto | null> {
+    const call = await this.em.findOne(Call, { id: callId });
+    return call ? this.forCall(call) : null;
+  }
+
+  async forCall(call: Call): Promise<DossierDto> {
+    const clientId = call.client?.id ?? null;
+    const contactId = call.contact?.id ?? null;
+    const [client, contact, lastContacts] = await Promise.all([
+      clientId
+        ? this.em.findOne(Client, { id: clientId }, { populate: ['curator'] })
+        : Promise.resolve(null),
+      contactId ? this.em.findOne(ContactPerson, { id: contactId }) : Promise.resolve(null),
+      clientId
+        ? this.em.find(
+            Call,
+            { client: clientId, id: { $ne: call.id } },
+            {
+              populate: ['answeredBy'],
+              orderBy: { arrivedAt: 'desc', id: 'desc' },
+              limit: LAST_CONTACTS,
+            },
+          )
+        : Promise.resolve([]),
+    ]);
+    return {
+      client: client ? { id: client.id, name: client.name, kind: client.kind } : null,
+      contact: contact ? { id: contact.id, name: contact.name, position: contact.position } : null,
+      curator: client?.curator
+        ? { id: client.curator.id, displayName: client.curator.displayName }
+        : null,
+      lastContacts: lastContacts.map((c) => ({
+        id: c.id,
+        arrivedAt: c.arrivedAt.toISOString(),
+        status: c.status,
+        outcome: c.outcome,
+        answeredBy: c.answeredBy
+          ? { id: c.answeredBy.id, displayName: c.answeredBy.displayName }
+          : null,
+      })),
+      // The requests feature fills this with the client's open requests once it exists.
+      openRequests: [],
+    };
+  }
+}

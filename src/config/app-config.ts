@@ -24,6 +24,13 @@ export class AppConfig {
   readonly defaultPhoneRegion: string;
   readonly shutdownTimeoutMs: number;
   readonly worker: { concurrency: number };
+  readonly notifications: { broadcastRenotifySeconds: number; userEventsRetentionDays: number };
+  readonly stats: {
+    liveIntervalMs: number;
+    recomputeDebounceMs: number;
+    recomputeEveryMs: number;
+    alerts: { queueWaiting: number; queueLongestWaitSeconds: number; lineOccupancy: number };
+  };
   readonly routing: {
     presenceGraceSeconds: number;
     offerTimeoutCallSeconds: number;
@@ -65,6 +72,20 @@ export class AppConfig {
     this.defaultPhoneRegion = raw.DEFAULT_PHONE_REGION;
     this.shutdownTimeoutMs = raw.SHUTDOWN_TIMEOUT_MS;
     this.worker = { concurrency: raw.WORKER_CONCURRENCY };
+    this.notifications = {
+      broadcastRenotifySeconds: raw.BROADCAST_RENOTIFY_SECONDS,
+      userEventsRetentionDays: raw.USER_EVENTS_RETENTION_DAYS,
+    };
+    this.stats = {
+      liveIntervalMs: raw.STATS_LIVE_INTERVAL_MS,
+      recomputeDebounceMs: raw.STATS_RECOMPUTE_DEBOUNCE_MS,
+      recomputeEveryMs: raw.STATS_RECOMPUTE_EVERY_MS,
+      alerts: {
+        queueWaiting: raw.STATS_ALERT_QUEUE_WAITING,
+        queueLongestWaitSeconds: raw.STATS_ALERT_QUEUE_LONGEST_WAIT_SECONDS,
+        lineOccupancy: raw.STATS_ALERT_LINE_OCCUPANCY,
+      },
+    };
     this.routing = {
       presenceGraceSeconds: raw.PRESENCE_GRACE_SECONDS,
       offerTimeoutCallSeconds: raw.OFFER_TIMEOUT_CALL_SECONDS,

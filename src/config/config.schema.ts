@@ -87,6 +87,17 @@ export const configSchema = z
     MAX_OPEN_REQUESTS: z.coerce.number().int().min(1).max(1000).default(5),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    BROADCAST_RENOTIFY_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+    USER_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Live supervisor feed period; one computation per tick, in the worker. */
+    STATS_LIVE_INTERVAL_MS: z.coerce.number().int().min(250).max(60_000).default(2000),
+    /** Call changes within this window share one rollup recomputation. */
+    STATS_RECOMPUTE_DEBOUNCE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+    /** Safety net: recompute dirty rollups this often even when no change was signalled. */
+    STATS_RECOMPUTE_EVERY_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
+    STATS_ALERT_QUEUE_WAITING: z.coerce.number().int().min(1).max(100_000).default(10),
+    STATS_ALERT_QUEUE_LONGEST_WAIT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
+    STATS_ALERT_LINE_OCCUPANCY: z.coerce.number().gt(0).max(10).default(0.9),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.NODE_ENV === 'production' && cfg.JWT_SECRET === DEV_JWT_SECRET) {

@@ -2,7 +2,14 @@ import { createApiKey, createUser } from '@test/support/users';
 import { startApp, TestApp } from '@test/support/test-app';
 
 type Caller = 'anonymous' | 'admin' | 'supervisor' | 'receptionist' | 'agent' | 'connector';
-const CALLERS: Caller[] = ['anonymous', 'admin', 'supervisor', 'receptionist', 'agent', 'connector'];
+const CALLERS: Caller[] = [
+  'anonymous',
+  'admin',
+  'supervisor',
+  'receptionist',
+  'agent',
+  'connector',
+];
 
 const STAFF = ['admin', 'supervisor', 'receptionist', 'agent'] as const;
 const USERS = ['admin', 'supervisor', 'receptionist', 'agent'] as const;
@@ -32,6 +39,13 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'GET /api/erlang/lines-needed': ['admin', 'supervisor'],
   'GET /api/erlang/c': ['admin', 'supervisor'],
   'GET /api/erlang/agents-needed': ['admin', 'supervisor'],
+  // stats (a 400 for the missing from/to still proves the caller got past the guard)
+  'GET /api/stats/lines': ['admin', 'supervisor'],
+  'GET /api/stats/queues': ['admin', 'supervisor'],
+  'GET /api/stats/staff': ['admin', 'supervisor'],
+  'GET /api/stats/clients': ['admin', 'supervisor'],
+  'GET /api/stats/heatmap': ['admin', 'supervisor'],
+  'GET /api/stats/forecast': ['admin', 'supervisor'],
   'GET /api/calls/{id}/routing': CONSOLE,
   'POST /api/telephony/events': ['connector'],
   'POST /api/calls': CONSOLE,
@@ -88,6 +102,13 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'PATCH /api/chat/messages/{id}': USERS,
   'DELETE /api/chat/messages/{id}': USERS,
   'GET /api/chat/presence': USERS,
+  // requests (agents reach their own; for an unknown id they get 404, which is not a refusal)
+  'POST /api/requests': STAFF,
+  'GET /api/requests': STAFF,
+  'GET /api/requests/{id}': STAFF,
+  'POST /api/requests/{id}/advance': STAFF,
+  'PATCH /api/requests/{id}/stage': CONSOLE,
+  'PUT /api/queues/{id}/request-stages': ['admin'],
 };
 
 describe('access table (e2e): every role boundary of every route', () => {
@@ -123,13 +144,16 @@ describe('access table (e2e): every role boundary of every route', () => {
       const path = template.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
       const allowed = ACCESS[route].includes('public') || ACCESS[route].includes(caller);
       let req = app.http[method.toLowerCase() as 'get'](path);
-      for (const [header, value] of Object.entries(credentials.get(caller)!)) req = req.set(header, value);
+      for (const [header, value] of Object.entries(credentials.get(caller)!))
+        req = req.set(header, value);
       if (method !== 'GET' && method !== 'DELETE') req = req.send({});
       const res = await req;
       const refused = res.status === 401 || res.status === 403;
       if (allowed && refused) failures.push(`${route}: ${caller} refused with ${res.status}`);
-      if (!allowed && !refused) failures.push(`${route}: ${caller} was let through (${res.status})`);
-      if (!allowed && caller === 'anonymous' && res.status !== 401) failures.push(`${route}: anonymous got ${res.status}, not 401`);
+      if (!allowed && !refused)
+        failures.push(`${route}: ${caller} was let through (${res.status})`);
+      if (!allowed && caller === 'anonymous' && res.status !== 401)
+        failures.push(`${route}: anonymous got ${res.status}, not 401`);
       if (res.status >= 500) failures.push(`${route}: ${caller} caused ${res.status}`);
     }
     expect(failures).toEqual([]);

@@ -1,7 +1,20 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128164354 } from '@/database/migrations/Migration20261128164354';
+import { Migration20261128190000_routing } from '@/database/migrations/Migration20261128190000_routing';
+import { Migration20261128200000_notifications_chat } from '@/database/migrations/Migration20261128200000_notifications_chat';
+import { Migration20261128180000_calls } from '@/database/migrations/Migration20261128180000_calls';
+import { Migration20261128210000_stats } from '@/database/migrations/Migration20261128210000_stats';
+import { Migration20261128220000_requests } from '@/database/migrations/Migration20261128220000_requests';
 
 /** Applied in this order; append each new migration here. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128164354', class: Migration20261128164354 },
+  { name: 'Migration20261128190000_routing', class: Migration20261128190000_routing },
+  {
+    name: 'Migration20261128200000_notifications_chat',
+    class: Migration20261128200000_notifications_chat,
+  },
+  { name: 'Migration20261128180000_calls', class: Migration20261128180000_calls },
+  { name: 'Migration20261128210000_stats', class: Migration20261128210000_stats },
+  { name: 'Migration20261128220000_requests', class: Migration20261128220000_requests },
 ];

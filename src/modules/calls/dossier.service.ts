@@ -4,6 +4,7 @@ import { DossierDto } from '@/modules/calls/dto/dossier.dto';
 import { Call } from '@/modules/calls/entities/call.entity';
 import { Client } from '@/modules/directory/entities/client.entity';
 import { ContactPerson } from '@/modules/directory/entities/contact-person.entity';
+import { Request } from '@/modules/requests/entities/request.entity';
 
 export const LAST_CONTACTS = 10;
 
@@ -23,7 +24,7 @@ export class DossierService {
   async forCall(call: Call): Promise<DossierDto> {
     const clientId = call.client?.id ?? null;
     const contactId = call.contact?.id ?? null;
-    const [client, contact, lastContacts] = await Promise.all([
+    const [client, contact, lastContacts, openRequests] = await Promise.all([
       clientId
         ? this.em.findOne(Client, { id: clientId }, { populate: ['curator'] })
         : Promise.resolve(null),
@@ -37,6 +38,13 @@ export class DossierService {
               orderBy: { arrivedAt: 'desc', id: 'desc' },
               limit: LAST_CONTACTS,
             },
+          )
+        : Promise.resolve([]),
+      clientId
+        ? this.em.find(
+            Request,
+            { client: clientId, status: 'open' },
+            { orderBy: { createdAt: 'desc', id: 'desc' }, limit: LAST_CONTACTS },
           )
         : Promise.resolve([]),
     ]);
@@ -55,8 +63,14 @@ export class DossierService {
           ? { id: c.answeredBy.id, displayName: c.answeredBy.displayName }
           : null,
       })),
-      // The requests feature fills this with the client's open requests once it exists.
-      openRequests: [],
+      // The client's open requests, newest first, as the requests feature records them.
+      openRequests: openRequests.map((r) => ({
+        id: r.id,
+        number: r.number,
+        subject: r.subject,
+        currentStage: r.currentStage,
+        dueAt: r.currentDueAt?.toISOString() ?? null,
+      })),
     };
   }
 }

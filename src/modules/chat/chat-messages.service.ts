@@ -1,0 +1,261 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError } from '@/common/errors/app-error';
+import { UserEventsService } from '@/modules/notifications/delivery/user-events.service';
+import { NotificationsService } from '@/modules/notifications/notifications.service';
+import { ChatSendAck, MAX_MESSAGE_CHARS } from '@/modules/chat/chat.events';
+import { ChatRoomsService } from '@/modules/chat/chat-rooms.service';
+import {
+  HistoryPageDto,
+  MessageDto,
+  MessageRow,
+  SendMessageDto,
+} from '@/modules/chat/dto/message.dto';
+import { parseMentions } from '@/modules/chat/mentions';
+import { sqlArray } from '@/modules/notifications/delivery/sql-array';
+
+const COLUMNS =
+  'id, room_id, sender_id, client_msg_id, text, reply_to, created_at, edited_at, deleted_at';
+
+export interface ReadPosition {
+  roomId: string;
+  messageId: string;
+  unread: number;
+}
+
+function assertLength(text: string): void {
+  // Code points, as people count them: an emoji is one character, not two UTF-16 units.
+  if (text.length > MAX_MESSAGE_CHARS && Array.from(text).length > MAX_MESSAGE_CHARS) {
+    throw new AppError(
+      'MESSAGE_TOO_LONG',
+      `A message has at most ${MAX_MESSAGE_CHARS} characters`,
+      {
+        field: 'text',
+      },
+    );
+  }
+}
+
+/**
+ * Messages: stored, then acknowledged, then pushed to every member (each member's own seq) via
+ * the delivery contract. Every operation checks membership first.
+ */
+@Injectable()
+export class ChatMessagesService {
+  private readonly logger = new Logger('Chat');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly rooms: ChatRoomsService,
+    private readonly userEvents: UserEventsService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async send(senderId: string, input: SendMessageDto): Promise<ChatSendAck> {
+    assertLength(input.text);
+    const em = this.em.fork();
+    const members = await this.rooms.membersOf(input.roomId, senderId, em);
+    if (input.replyTo) await this.assertInRoom(em, input.replyTo, input.roomId);
+    const { row, events } = await em.transactional(async (tx) => {
+      const inserted = await tx.execute<MessageRow[]>(
+        `insert into chat_messages (id, room_id, sender_id, client_msg_id, text, reply_to, created_at)
+           values (gen_random_uuid(), ?, ?, ?, ?, ?, clock_timestamp())
+         on conflict (sender_id, client_msg_id) do nothing returning ${COLUMNS}`,
+        [input.roomId, senderId, input.clientMsgId, input.text, input.replyTo ?? null],
+      );
+      if (inserted.length === 0) {
+        // A resend: the first attempt was stored (its acknowledgement may have been lost).
+        const existing = await tx.execute<MessageRow[]>(
+          `select ${COLUMNS} from chat_messages where sender_id = ? and client_msg_id = ?`,
+          [senderId, input.clientMsgId],
+        );
+        return { row: existing[0], events: [] };
+      }
+      const message = MessageDto.from(inserted[0]);
+      const stored = await this.userEvents.append(
+        tx,
+        members.map((userId) => ({ userId, name: 'chat.message' as const, payload: message })),
+      );
+      return { row: inserted[0], events: stored };
+    });
+    this.userEvents.publish(events);
+    // Also on a resend: if the first attempt died before enqueueing, this is its second chance
+    // (the notification's idempotency key keeps it to one).
+    await this.notifyMentions(row, members);
+    return { id: row.id, createdAt: new Date(row.created_at).toISOString() };
+  }
+
+  async edit(userId: string, messageId: string, text: string): Promise<MessageDto> {
+    assertLength(text);
+    const em = this.em.fork();
+    const current = await this.ownMessage(em, userId, messageId);
+    if (current.deleted_at) throw new AppError('CONFLICT', 'A deleted message cannot be edited');
+    const members = await this.rooms.membersOf(current.room_id, userId, em);
+    const { row, events } = await em.transactional(async (tx) => {
+      const updated = await tx.execute<MessageRow[]>(
+        `update chat_messages set text = ?, edited_at = clock_timestamp()
+          where id = ? and deleted_at is null returning ${COLUMNS}`,
+        [text, messageId],
+      );
+      if (updated.length === 0) throw new AppError('CONFLICT', 'The message was deleted meanwhile');
+      const m = updated[0];
+      const payload = {
+        id: m.id,
+        roomId: m.room_id,
+        text: m.text,
+        editedAt: new Date(m.edited_at!).toISOString(),
+      };
+      const stored = await this.userEvents.append(
+        tx,
+        members.map((member) => ({ userId: member, name: 'chat.edited' as const, payload })),
+      );
+      return { row: m, events: stored };
+    });
+    this.userEvents.publish(events);
+    return MessageDto.from(row);
+  }
+
+  /** Deleting keeps a tombstone (history shows where it was); deleting twice is a no-op. */
+  async delete(userId: string, messageId: string): Promise<MessageDto> {
+    const em = this.em.fork();
+    const current = await this.ownMessage(em, userId, messageId);
+    if (current.deleted_at) return MessageDto.from(current);
+    const members = await this.rooms.membersOf(current.room_id, userId, em);
+    const { row, events } = await em.transactional(async (tx) => {
+      const updated = await tx.execute<MessageRow[]>(
+        `update chat_messages set text = '', deleted_at = clock_timestamp()
+          where id = ? and deleted_at is null returning ${COLUMNS}`,
+        [messageId],
+      );
+      if (updated.length === 0) return { row: current, events: [] };
+      const m = updated[0];
+      const payload = {
+        id: m.id,
+        roomId: m.room_id,
+        deletedAt: new Date(m.deleted_at!).toISOString(),
+      };
+      const stored = await this.userEvents.append(
+        tx,
+        members.map((member) => ({ userId: member, name: 'chat.deleted' as const, payload })),
+      );
+      return { row: m, events: stored };
+    });
+    this.userEvents.publish(events);
+    return MessageDto.from(row);
+  }
+
+  /** Moves the reader's position forward only; an older message leaves it where it is. */
+  async markRead(userId: string, roomId: string, messageId: string): Promise<ReadPosition> {
+    const em = this.em.fork();
+    await this.rooms.membersOf(roomId, userId, em);
+    await this.assertInRoom(em, messageId, roomId);
+    const { position, events } = await em.transactional(async (tx) => {
+      const moved = await tx.execute<{ room_id: string }[]>(
+        `update chat_members me set last_read_message_id = m.id, last_read_at = m.created_at
+           from chat_messages m
+          where m.id = ? and me.room_id = ? and me.user_id = ?
+            and (me.last_read_at is null
+                 or (m.created_at, m.id) > (me.last_read_at, me.last_read_message_id))
+          returning me.room_id`,
+        [messageId, roomId, userId],
+      );
+      const current = await tx.execute<{ last_read_message_id: string }[]>(
+        'select last_read_message_id from chat_members where room_id = ? and user_id = ?',
+        [roomId, userId],
+      );
+      const unread = await this.unread(tx, roomId, userId);
+      const now: ReadPosition = { roomId, messageId: current[0].last_read_message_id, unread };
+      if (moved.length === 0) return { position: now, events: [] };
+      const stored = await this.userEvents.append(tx, [
+        { userId, name: 'chat.read', payload: now },
+      ]);
+      return { position: now, events: stored };
+    });
+    this.userEvents.publish(events);
+    return position;
+  }
+
+  /** Newest first; pass the last item's id as `before` for the next, older page. */
+  async history(
+    userId: string,
+    roomId: string,
+    before: string | undefined,
+    limit: number,
+  ): Promise<HistoryPageDto> {
+    const em = this.em.fork();
+    await this.rooms.membersOf(roomId, userId, em);
+    if (before) await this.assertInRoom(em, before, roomId);
+    const rows = await em.execute<MessageRow[]>(
+      `select ${COLUMNS} from chat_messages where room_id = ?
+         ${before ? 'and (created_at, id) < (select created_at, id from chat_messages where id = ?)' : ''}
+        order by created_at desc, id desc limit ?`,
+      before ? [roomId, before, limit + 1] : [roomId, limit + 1],
+    );
+    const items = rows.slice(0, limit).map((row) => MessageDto.from(row));
+    return { items, nextBefore: rows.length > limit ? items[items.length - 1].id : null };
+  }
+
+  private async unread(em: EntityManager, roomId: string, userId: string): Promise<number> {
+    const rows = await em.execute<{ n: number }[]>(
+      `select count(*)::int as n from chat_messages msg
+         join chat_members me on me.room_id = msg.room_id and me.user_id = ?
+        where msg.room_id = ? and msg.deleted_at is null and msg.sender_id <> me.user_id
+          and (me.last_read_at is null
+               or (msg.created_at, msg.id) > (me.last_read_at, me.last_read_message_id))`,
+      [userId, roomId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  private async notifyMentions(message: MessageRow, members: string[]): Promise<void> {
+    const names = parseMentions(message.text);
+    if (names.length === 0) return;
+    try {
+      const mentioned = await this.em
+        .fork()
+        .execute<{ id: string }[]>(
+          'select id from users where username = any(?::text[]) and id = any(?::uuid[]) and id <> ?',
+          [sqlArray(names), sqlArray(members), message.sender_id],
+        );
+      if (mentioned.length === 0) return;
+      await this.notifications.notify({
+        sourceId: `chat.mention:${message.id}`,
+        kind: 'mention',
+        userIds: mentioned.map((u) => u.id),
+        title: 'You were mentioned in a chat',
+        body: message.text.slice(0, 200),
+        data: { roomId: message.room_id, messageId: message.id, senderId: message.sender_id },
+      });
+    } catch (err) {
+      // The message is stored and delivered; failing its acknowledgement now would only make
+      // the client resend it, which retries this anyway.
+      this.logger.error({ err, messageId: message.id }, 'could not enqueue mention notifications');
+    }
+  }
+
+  private async ownMessage(
+    em: EntityManager,
+    userId: string,
+    messageId: string,
+  ): Promise<MessageRow> {
+    const rows = await em.execute<MessageRow[]>(
+      `select ${COLUMNS} from chat_messages where id = ?`,
+      [messageId],
+    );
+    if (rows.length === 0) throw AppError.notFound('Message', messageId);
+    if (rows[0].sender_id !== userId) {
+      throw new AppError('FORBIDDEN', 'Only the sender edits or deletes a message');
+    }
+    return rows[0];
+  }
+
+  private async assertInRoom(em: EntityManager, messageId: string, roomId: string): Promise<void> {
+    const rows = await em.execute<{ room_id: string }[]>(
+      'select room_id from chat_messages where id = ?',
+      [messageId],
+    );
+    if (rows.length === 0 || rows[0].room_id !== roomId) {
+      throw AppError.notFound('Message', messageId);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { rooms, ServerToClientEvents } from '@/realtime/realtime.events';
+import { RealtimePublisher } from '@/realtime/realtime.publisher';
+import type {
+  StoredUserEvent,
+  UserEventInput,
+  UserEventName,
+} from '@/modules/notifications/delivery/delivery.events';
+import { sqlArray } from '@/modules/notifications/delivery/sql-array';
+
+export const REPLAY_PAGE_SIZE = 500;
+
+interface EventRow {
+  seq: string | number;
+  name: string;
+  payload: StoredUserEvent['payload'];
+}
+
+export interface ReplayResult {
+  lastSeq: number;
+  replayed: number;
+  truncated: boolean;
+}
+
+/**
+ * The delivery contract shared by every feature that persists socket events for a person.
+ *
+ * `append` runs inside the caller's transaction: it takes the next seq of each recipient from
+ * `user_seq` (the row stays locked until commit, so one user's seqs commit in order and a
+ * rollback leaves no gap) and stores the event with the seq at the top of its payload. After the
+ * commit the caller hands the result to `publish`, which pushes it to `user:<id>`. A client that
+ * was away asks for `replay` from its last seq; live events racing the replay may arrive twice
+ * or early, and the client sorts that out by seq (see delivery-contract.md beside this file).
+ */
+@Injectable()
+export class UserEventsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly publisher: RealtimePublisher,
+  ) {}
+
+  async append(tx: EntityManager, events: UserEventInput[]): Promise<StoredUserEvent[]> {
+    if (events.length === 0) return [];
+    const counts = new Map<string, number>();
+    for (const e of events) counts.set(e.userId, (counts.get(e.userId) ?? 0) + 1);
+    // Sorted so two transactions that share recipients lock their rows in the same order.
+    const allocation = [...counts.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([user_id, n]) => ({ user_id, n }));
+    const rows = await tx.execute<{ user_id: string; last_seq: string }[]>(
+      `insert into user_seq (user_id, last_seq)
+         select user_id, n from jsonb_to_recordset(?::jsonb) as t(user_id uuid, n int) order by user_id
+       on conflict (user_id) do update set last_seq = user_seq.last_seq + excluded.last_seq
+       returning user_id, last_seq`,
+      [JSON.stringify(allocation)],
+    );
+    const next = new Map<string, number>();
+    for (const row of rows) {
+      next.set(row.user_id, Number(row.last_seq) - (counts.get(row.user_id) ?? 0) + 1);
+    }
+    const stored = events.map((e): StoredUserEvent => {
+      const seq = next.get(e.userId)!;
+      next.set(e.userId, seq + 1);
+      return { userId: e.userId, seq, name: e.name, payload: { seq, ...e.payload } };
+    });
+    await tx.execute(
+      `insert into user_events (user_id, seq, name, payload)
+         select user_id, seq, name, payload
+         from jsonb_to_recordset(?::jsonb) as t(user_id uuid, seq bigint, name text, payload jsonb)`,
+      [
+        JSON.stringify(
+          stored.map((e) => ({ user_id: e.userId, seq: e.seq, name: e.name, payload: e.payload })),
+        ),
+      ],
+    );
+    return stored;
+  }
+
+  /** Call only after the transaction that appended the events has committed. */
+  publish(events: StoredUserEvent[]): void {
+    for (const e of events) this.emitTo(rooms.user(e.userId), e);
+  }
+
+  /** Pushes events that were stored earlier (a retried job re-announces what it had written). */
+  async republish(userIds: string[], name: UserEventName, payloadIds: string[]): Promise<void> {
+    if (userIds.length === 0 || payloadIds.length === 0) return;
+    const rows = await this.em.fork().execute<(EventRow & { user_id: string })[]>(
+      `select user_id, seq, name, payload from user_events
+        where user_id = any(?::uuid[]) and name = ? and payload->>'id' = any(?::text[])
+        order by user_id, seq`,
+      [sqlArray(userIds), name, sqlArray(payloadIds)],
+    );
+    this.publish(rows.map((r) => this.toStored(r.user_id, r)));
+  }
+
+  /**
+   * Hands `emit` every event of the user after `since`, in seq order, a page at a time, until a
+   * short page: that last read started after the caller joined the user's room, so anything
+   * committed later reaches the socket live.
+   */
+  async replay(
+    userId: string,
+    since: number,
+    emit: (event: StoredUserEvent) => void,
+    stillWanted: () => boolean = () => true,
+  ): Promise<ReplayResult> {
+    const em = this.em.fork();
+    let cursor = since;
+    let replayed = 0;
+    let first: number | null = null;
+    for (;;) {
+      const rows = await em.execute<EventRow[]>(
+        'select seq, name, payload from user_events where user_id = ? and seq > ? order by seq limit ?',
+        [userId, cursor, REPLAY_PAGE_SIZE],
+      );
+      if (!stillWanted()) break;
+      for (const row of rows) {
+        const event = this.toStored(userId, row);
+        first ??= event.seq;
+        emit(event);
+        cursor = event.seq;
+      }
+      replayed += rows.length;
+      if (rows.length < REPLAY_PAGE_SIZE) break;
+    }
+    const lastSeq = Math.max(cursor, await this.lastSeq(userId));
+    const truncated = first !== null ? first > since + 1 : lastSeq > since;
+    return { lastSeq, replayed, truncated };
+  }
+
+  async lastSeq(userId: string): Promise<number> {
+    const rows = await this.em
+      .fork()
+      .execute<{ last_seq: string }[]>('select last_seq from user_seq where user_id = ?', [userId]);
+    return rows.length > 0 ? Number(rows[0].last_seq) : 0;
+  }
+
+  /** Retention: a client away longer than this gets `truncated` and reloads over REST. */
+  async purgeOlderThan(days: number): Promise<number> {
+    const rows = await this.em.fork().execute<{ n: number }[]>(
+      `with gone as (delete from user_events where created_at < now() - make_interval(days => ?) returning 1)
+         select count(*)::int as n from gone`,
+      [days],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  private toStored(userId: string, row: EventRow): StoredUserEvent {
+    return { userId, seq: Number(row.seq), name: row.name as UserEventName, payload: row.payload };
+  }
+
+  private emitTo(room: string, e: StoredUserEvent): void {
+    // The name and payload were typed together when appended; the map cannot see that here.
+    const emit = this.publisher.toRooms.bind(this.publisher) as (
+      room: string,
+      event: keyof ServerToClientEvents,
+      payload: unknown,
+    ) => void;
+    emit(room, e.name, e.payload);
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { Observable, Subject } from 'rxjs';
+import type { RequestChannel, RequestStatus } from '@/modules/requests/entities/request.entity';
+
+export type RequestChange = 'created' | 'advanced' | 'reassigned' | 'overdue';
+
+/** What consoles and the assignee need about a request that changed, without a query. */
+export interface RequestSummary {
+  requestId: string;
+  number: number;
+  change: RequestChange;
+  status: RequestStatus;
+  channel: RequestChannel;
+  subject: string;
+  priority: number;
+  clientId: string | null;
+  queueCode: string | null;
+  callId: string | null;
+  currentStage: string;
+  /** The current stage's assignee (users.id). */
+  assigneeId: string | null;
+  /** The current stage's due time (ISO-8601); null once the request is done. */
+  dueAt: string | null;
+  overdue: boolean;
+  updatedAt: string;
+}
+
+/** Raised by the overdue job when a stage passes its due time unfinished. */
+export interface RequestStageOverdueEvent {
+  type: 'request.stage-overdue';
+  requestId: string;
+  stageId: string;
+  stage: string;
+  assigneeId: string | null;
+  dueAt: string;
+}
+
+export type RequestDomainEvent = RequestStageOverdueEvent;
+
+/**
+ * In-process domain events of the requests feature (published after commit). Alerts go through
+ * NotificationsService directly; this is for other in-process subscribers such as stats.
+ */
+@Injectable()
+export class RequestsEventBus {
+  private readonly subject = new Subject<RequestDomainEvent>();
+  readonly events$: Observable<RequestDomainEvent> = this.subject.asObservable();
+
+  publish(event: RequestDomainEvent): void {
+    this.subject.next(event);
+  }
+}

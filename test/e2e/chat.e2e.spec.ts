@@ -1,0 +1,481 @@
+import { MikroORM } from '@mikro-orm/core';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { WorkerModule } from '@workers/worker.module';
+import { EventRecorder, eventually } from '@test/support/event-recorder';
+import { startApp, TestApp } from '@test/support/test-app';
+import { createUser, TestUser } from '@test/support/users';
+
+type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; field?: string } };
+interface SendAck {
+  id: string;
+  createdAt: string;
+}
+interface Room {
+  id: string;
+  kind: string;
+  memberIds: string[];
+  unread: number;
+}
+
+describe('chat (e2e)', () => {
+  let app: TestApp;
+  let worker: INestApplicationContext;
+  const recorders: EventRecorder[] = [];
+  const record = (user: TestUser, extra: Record<string, unknown> = {}, url = app.url) => {
+    const r = new EventRecorder(url, { token: user.token, ...extra });
+    recorders.push(r);
+    return r;
+  };
+  const auth = (user: TestUser) => ({ authorization: `Bearer ${user.token}` });
+  const direct = async (a: TestUser, b: TestUser): Promise<Room> =>
+    (
+      await app.http
+        .post('/api/chat/rooms')
+        .set(auth(a))
+        .send({ kind: 'direct', memberIds: [b.id] })
+        .expect(201)
+    ).body as Room;
+  const send = (r: EventRecorder, roomId: string, text: string, clientMsgId = randomUUID()) =>
+    r.ack<Ack<SendAck>>('chat.send', { roomId, clientMsgId, text });
+
+  beforeAll(async () => {
+    app = await startApp();
+    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+    await worker.init();
+  });
+  afterEach(() => recorders.splice(0).forEach((r) => r.close()));
+  afterAll(async () => {
+    await worker.close();
+    await app.close();
+  });
+
+  it('gives a pair one direct room, however often and from whichever side it is asked for', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const rooms = await Promise.all([direct(a, b), direct(b, a), direct(a, b)]);
+    expect(new Set(rooms.map((r) => r.id)).size).toBe(1);
+    expect(rooms[0]).toMatchObject({ kind: 'direct', unread: 0 });
+    expect(rooms[0].memberIds.sort()).toEqual([a.id, b.id].sort());
+    await app.http
+      .post('/api/chat/rooms')
+      .set(auth(a))
+      .send({ kind: 'direct', memberIds: [a.id] })
+      .expect(400);
+    await app.http
+      .post('/api/chat/rooms')
+      .set(auth(a))
+      .send({ kind: 'direct', memberIds: [randomUUID()] })
+      .expect(404);
+  });
+
+  it('acknowledges a message once stored, delivers it to every member device with a seq, and stores a resend once', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['receptionist'])];
+    const room = await direct(a, b);
+    const sender = record(a);
+    const senderOtherDevice = record(a);
+    const recipient = record(b);
+    await Promise.all([sender.synced(), senderOtherDevice.synced(), recipient.synced()]);
+
+    const clientMsgId = randomUUID();
+    const first = await send(sender, room.id, 'hello there', clientMsgId);
+    expect(first).toMatchObject({
+      ok: true,
+      data: { id: expect.any(String), createdAt: expect.any(String) },
+    });
+    const again = await send(sender, room.id, 'hello there', clientMsgId);
+    expect(again).toEqual(first);
+
+    for (const r of [recipient, senderOtherDevice]) {
+      const got = await r.waitFor((e) => e.name === 'chat.message');
+      expect(got.payload).toMatchObject({
+        seq: expect.any(Number),
+        id: first.ok && first.data.id,
+        roomId: room.id,
+        senderId: a.id,
+        clientMsgId,
+        text: 'hello there',
+        editedAt: null,
+        deletedAt: null,
+      });
+    }
+    const history = await app.http
+      .get(`/api/chat/rooms/${room.id}/messages`)
+      .set(auth(b))
+      .expect(200);
+    expect(history.body.items).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(recipient.events.filter((e) => e.name === 'chat.message')).toHaveLength(1);
+  });
+
+  it('refuses reading, sending and typing in a room one is not in', async () => {
+    const [a, b, outsider] = [
+      await createUser(app, ['agent']),
+      await createUser(app, ['agent']),
+      await createUser(app, ['agent']),
+    ];
+    const room = await direct(a, b);
+    const socket = record(outsider);
+    await socket.synced();
+    expect(await send(socket, room.id, 'let me in')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await socket.ack('chat.typing', { roomId: room.id })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(
+      await socket.ack('chat.read', { roomId: room.id, messageId: randomUUID() }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    const res = await app.http
+      .get(`/api/chat/rooms/${room.id}/messages`)
+      .set(auth(outsider))
+      .expect(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+    expect(await send(socket, randomUUID(), 'nowhere')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+  });
+
+  it('refuses a message over 4000 characters and accepts one of exactly 4000', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const socket = record(a);
+    await socket.synced();
+    expect(await send(socket, room.id, 'x'.repeat(4001))).toMatchObject({
+      ok: false,
+      error: { code: 'MESSAGE_TOO_LONG', field: 'text' },
+    });
+    expect(await send(socket, room.id, '😀'.repeat(4000))).toMatchObject({ ok: true });
+    expect(await send(socket, room.id, 'x'.repeat(4000))).toMatchObject({ ok: true });
+    const msg = await socket.waitFor((e) => e.name === 'chat.message');
+    await app.http
+      .patch(`/api/chat/messages/${msg.payload.id as string}`)
+      .set(auth(a))
+      .send({ text: 'y'.repeat(4001) })
+      .expect(400)
+      .expect((res) => expect(res.body.error.code).toBe('MESSAGE_TOO_LONG'));
+  });
+
+  it('rate-limits one flooding socket without slowing another', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const flooder = record(a);
+    const calm = record(a);
+    await Promise.all([flooder.synced(), calm.synced()]);
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => send(flooder, room.id, `flood ${i}`)),
+    );
+    const limited = results.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED').length;
+    expect(limited).toBeGreaterThan(0);
+    expect(results.filter((r) => r.ok).length).toBeGreaterThanOrEqual(40);
+    expect(limited + results.filter((r) => r.ok).length).toBe(60);
+    expect(await send(calm, room.id, 'I am fine')).toMatchObject({ ok: true });
+  });
+
+  it('edits and deletes one’s own messages live (socket and REST), reflected in history', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const sa = record(a);
+    const sb = record(b);
+    await Promise.all([sa.synced(), sb.synced()]);
+    const one = await send(sa, room.id, 'frist');
+    const two = await send(sa, room.id, 'oops');
+    if (!one.ok || !two.ok) throw new Error('send failed');
+    expect(await sb.ack('chat.edit', { messageId: one.data.id, text: 'hijack' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await sa.ack('chat.edit', { messageId: one.data.id, text: 'first' })).toMatchObject({
+      ok: true,
+      data: { text: 'first', editedAt: expect.any(String) },
+    });
+    await app.http.delete(`/api/chat/messages/${two.data.id}`).set(auth(b)).expect(403);
+    await app.http.delete(`/api/chat/messages/${two.data.id}`).set(auth(a)).expect(200);
+    await app.http
+      .patch(`/api/chat/messages/${one.data.id}`)
+      .set(auth(a))
+      .send({ text: 'first!' })
+      .expect(200);
+    await sb.waitFor((e) => e.name === 'chat.deleted' && e.payload.id === two.data.id);
+    await sb.waitFor((e) => e.name === 'chat.edited' && e.payload.text === 'first!');
+    const history = await app.http
+      .get(`/api/chat/rooms/${room.id}/messages`)
+      .set(auth(b))
+      .expect(200);
+    expect(
+      history.body.items.map((m: { text: string; deletedAt: string | null }) => [
+        m.text,
+        m.deletedAt !== null,
+      ]),
+    ).toEqual([
+      ['', true],
+      ['first!', false],
+    ]);
+    expect(await sa.ack('chat.delete', { messageId: two.data.id })).toMatchObject({ ok: true });
+    expect(await sa.ack('chat.edit', { messageId: two.data.id, text: 'back' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+  });
+
+  it('pages history newest first with `before`', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const sa = record(a);
+    await sa.synced();
+    for (let i = 0; i < 5; i++) await send(sa, room.id, `m${i}`);
+    const page1 = await app.http
+      .get(`/api/chat/rooms/${room.id}/messages?limit=3`)
+      .set(auth(a))
+      .expect(200);
+    expect(page1.body.items.map((m: { text: string }) => m.text)).toEqual(['m4', 'm3', 'm2']);
+    const page2 = await app.http
+      .get(`/api/chat/rooms/${room.id}/messages?limit=3&before=${page1.body.nextBefore}`)
+      .set(auth(a))
+      .expect(200);
+    expect(page2.body).toMatchObject({ items: [{ text: 'm1' }, { text: 'm0' }], nextBefore: null });
+  });
+
+  it('keeps a read position and unread count per member, told to the reader’s other devices', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const sa = record(a);
+    const reader = record(b);
+    const readerPhone = record(b);
+    await Promise.all([sa.synced(), reader.synced(), readerPhone.synced()]);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await send(sa, room.id, `n${i}`);
+      if (r.ok) ids.push(r.data.id);
+    }
+    const unread = async () =>
+      ((await app.http.get('/api/chat/rooms').set(auth(b)).expect(200)).body as Room[]).find(
+        (r) => r.id === room.id,
+      )!.unread;
+    expect(await unread()).toBe(3);
+    expect(await reader.ack('chat.read', { roomId: room.id, messageId: ids[1] })).toEqual({
+      ok: true,
+      data: { roomId: room.id, messageId: ids[1], unread: 1 },
+    });
+    // Going back is ignored: the position only moves forward.
+    expect(await reader.ack('chat.read', { roomId: room.id, messageId: ids[0] })).toMatchObject({
+      ok: true,
+      data: { messageId: ids[1], unread: 1 },
+    });
+    const told = await readerPhone.waitFor((e) => e.name === 'chat.read');
+    expect(told.payload).toMatchObject({
+      seq: expect.any(Number),
+      roomId: room.id,
+      messageId: ids[1],
+      unread: 1,
+    });
+    expect(await unread()).toBe(1);
+    const own = (
+      (await app.http.get('/api/chat/rooms').set(auth(a)).expect(200)).body as Room[]
+    ).find((r) => r.id === room.id)!;
+    expect(own.unread).toBe(0);
+  });
+
+  it('relays typing to the other members, throttled and not persisted', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const sa = record(a);
+    const sb = record(b);
+    await Promise.all([sa.synced(), sb.synced()]);
+    expect(await sa.ack('chat.typing', { roomId: room.id })).toEqual({
+      ok: true,
+      data: { sent: true },
+    });
+    expect(await sa.ack('chat.typing', { roomId: room.id })).toEqual({
+      ok: true,
+      data: { sent: false },
+    });
+    const typing = await sb.waitFor((e) => e.name === 'chat.typing');
+    expect(typing.payload).toEqual({ roomId: room.id, userId: a.id });
+    expect(sa.events.some((e) => e.name === 'chat.typing')).toBe(false);
+  });
+
+  it('notifies an @mention of a member', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const group = await app.http
+      .post('/api/chat/rooms')
+      .set(auth(a))
+      .send({ kind: 'group', title: 'Team', memberIds: [b.id] })
+      .expect(201);
+    const sb = record(b);
+    await sb.synced();
+    const sa = record(a);
+    await sa.synced();
+    await send(sa, group.body.id, `@${b.username} can you take this? cc @${a.username}`);
+    const mention = await sb.waitFor(
+      (e) => e.name === 'notification.created' && e.payload.kind === 'mention',
+    );
+    expect(mention.payload).toMatchObject({ data: { roomId: group.body.id, senderId: a.id } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sa.events.some((e) => e.name === 'notification.created')).toBe(false);
+  });
+
+  it('lets the creator or an admin manage group members, tells the members, and keeps others out', async () => {
+    const [owner, member, newcomer, admin] = [
+      await createUser(app, ['agent']),
+      await createUser(app, ['agent']),
+      await createUser(app, ['agent']),
+      await createUser(app, ['admin']),
+    ];
+    const group = (
+      await app.http
+        .post('/api/chat/rooms')
+        .set(auth(owner))
+        .send({ kind: 'group', title: 'Shift B', memberIds: [member.id] })
+        .expect(201)
+    ).body as Room;
+    const sn = record(newcomer);
+    await sn.synced();
+    await app.http
+      .post(`/api/chat/rooms/${group.id}/members/${newcomer.id}`)
+      .set(auth(member))
+      .expect(403);
+    await app.http
+      .post(`/api/chat/rooms/${group.id}/members/${newcomer.id}`)
+      .set(auth(owner))
+      .expect(200);
+    const joined = await sn.waitFor((e) => e.name === 'chat.members');
+    expect(joined.payload).toMatchObject({ roomId: group.id, added: [newcomer.id], removed: [] });
+    await app.http
+      .delete(`/api/chat/rooms/${group.id}/members/${newcomer.id}`)
+      .set(auth(admin))
+      .expect(204);
+    await sn.waitFor(
+      (e) => e.name === 'chat.members' && (e.payload.removed as string[]).includes(newcomer.id),
+    );
+    expect(await send(sn, group.id, 'still here?')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    // Anyone may leave.
+    await app.http
+      .delete(`/api/chat/rooms/${group.id}/members/${member.id}`)
+      .set(auth(member))
+      .expect(204);
+
+    const callId = randomUUID();
+    const ctx1 = await app.http
+      .post('/api/chat/rooms')
+      .set(auth(owner))
+      .send({ kind: 'context', contextType: 'call', contextId: callId, memberIds: [] })
+      .expect(201);
+    const ctx2 = await app.http
+      .post('/api/chat/rooms')
+      .set(auth(member))
+      .send({ kind: 'context', contextType: 'call', contextId: callId, memberIds: [newcomer.id] })
+      .expect(201);
+    expect(ctx2.body.id).toBe(ctx1.body.id);
+    expect(ctx2.body.memberIds.sort()).toEqual([owner.id, member.id, newcomer.id].sort());
+  });
+
+  it('reports presence online / away / offline across several devices', async () => {
+    const [watcher, person] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const sw = record(watcher);
+    await sw.synced();
+    const presence = async () =>
+      (await app.http.get(`/api/chat/presence?userIds=${person.id}`).set(auth(watcher)).expect(200))
+        .body.presence[person.id] as string;
+    expect(await presence()).toBe('offline');
+    const laptop = record(person);
+    const phone = record(person);
+    await Promise.all([laptop.synced(), phone.synced()]);
+    await sw.waitFor(
+      (e) =>
+        e.name === 'presence.changed' &&
+        e.payload.userId === person.id &&
+        e.payload.status === 'online',
+    );
+    expect(await laptop.ack('presence.set', { status: 'away' })).toEqual({
+      ok: true,
+      data: { status: 'online' },
+    });
+    expect(await phone.ack('presence.set', { status: 'away' })).toEqual({
+      ok: true,
+      data: { status: 'away' },
+    });
+    expect(await presence()).toBe('away');
+    laptop.close();
+    phone.close();
+    await eventually(presence, (s) => s === 'offline');
+    await sw.waitFor(
+      (e) =>
+        e.name === 'presence.changed' &&
+        e.payload.userId === person.id &&
+        e.payload.status === 'offline',
+    );
+  });
+
+  it('replays exactly the missed chat events after `since`, in order, once', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const sa = record(a);
+    const before = record(b);
+    const { lastSeq } = await before.synced();
+    await sa.synced();
+    before.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const m1 = await send(sa, room.id, 'while you were away 1');
+    await send(sa, room.id, 'while you were away 2');
+    if (!m1.ok) throw new Error('send failed');
+    await sa.ack('chat.edit', { messageId: m1.data.id, text: 'edited' });
+    await sa.ack('chat.delete', { messageId: m1.data.id });
+
+    const back = record(b, { since: lastSeq });
+    const done = await back.synced();
+    // The room (and its chat.members event) existed before `since`: only what came after.
+    expect(back.persisted().map((e) => [e.seq, e.name, e.payload.text ?? null])).toEqual([
+      [lastSeq + 1, 'chat.message', 'while you were away 1'],
+      [lastSeq + 2, 'chat.message', 'while you were away 2'],
+      [lastSeq + 3, 'chat.edited', 'edited'],
+      [lastSeq + 4, 'chat.deleted', null],
+    ]);
+    expect(done).toMatchObject({ lastSeq: lastSeq + 4, replayed: 4, truncated: false });
+  });
+
+  it('delivers across two API processes, live and on replay', async () => {
+    const other = await startApp();
+    try {
+      const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+      const room = await direct(a, b);
+      const sender = record(a, {}, app.url);
+      const recipient = record(b, {}, other.url);
+      const [, { lastSeq }] = await Promise.all([sender.synced(), recipient.synced()]);
+      const live = await send(sender, room.id, 'across processes');
+      const got = await recipient.waitFor((e) => e.name === 'chat.message');
+      expect(got.payload).toMatchObject({ id: live.ok && live.data.id, seq: lastSeq + 1 });
+      recipient.close();
+      await new Promise((r) => setTimeout(r, 100));
+      await send(sender, room.id, 'missed 1');
+      await send(sender, room.id, 'missed 2');
+      const back = record(b, { since: lastSeq + 1 }, other.url);
+      await back.synced();
+      expect(back.persisted().map((e) => [e.seq, e.payload.text])).toEqual([
+        [lastSeq + 2, 'missed 1'],
+        [lastSeq + 3, 'missed 2'],
+      ]);
+      const seqs = await worker
+        .get(MikroORM)
+        .em.fork()
+        .getConnection()
+        .execute<{ n: number }[]>('select count(*)::int as n from user_events where user_id = ?', [
+          b.id,
+        ]);
+      expect(seqs[0].n).toBe(lastSeq + 3);
+    } finally {
+      recorders.splice(0).forEach((r) => r.close());
+      await new Promise((r) => setTimeout(r, 300));
+      await other.close();
+    }
+  });
+});

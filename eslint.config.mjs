@@ -17,7 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'off',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../*'], message: 'Use the @/ alias instead of deep relative imports.' }] },
+        {
+          patterns: [
+            { group: ['../../*'], message: 'Use the @/ alias instead of deep relative imports.' },
+          ],
+        },
       ],
       'no-restricted-properties': [
         'error',

@@ -28,6 +28,8 @@ export function buildOrmOptions(config: AppConfig): Options<PostgreSqlDriver> {
       snapshot: false,
       transactional: true,
       allOrNothing: true,
+      // The server logs one line naming what it applied (see migrate.ts).
+      silent: true,
       migrationsList: MIGRATIONS,
     },
     seeder: { path: 'src/database/seeders', pathTs: 'src/database/seeders', emit: 'ts' },

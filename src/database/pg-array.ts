@@ -5,7 +5,8 @@
  */
 export function pgArray(values: readonly string[]): string {
   for (const value of values) {
-    if (/[",{}\\\s]/.test(value)) throw new Error(`pgArray: unsafe element ${JSON.stringify(value)}`);
+    if (/[",{}\\\s]/.test(value))
+      throw new Error(`pgArray: unsafe element ${JSON.stringify(value)}`);
   }
   return `{${values.join(',')}}`;
 }

@@ -2,6 +2,7 @@ import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
+import type Redis from 'ioredis';
 import { AppConfig } from '@/config/app-config';
 import { createRedis } from '@/redis/redis.module';
 import { JOB_HANDLER_METADATA } from '@/queue/job-handler.decorator';
@@ -17,6 +18,8 @@ type Handler = (job: Job) => Promise<unknown>;
 export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('WorkerHost');
   private readonly workers: Worker[] = [];
+  /** BullMQ does not close a connection it was given; these are closed after the workers. */
+  private readonly connections: Redis[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -39,8 +42,10 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       byQueue.get(queue)!.set(name, handler);
     }
     for (const [queue, queueHandlers] of byQueue) {
+      const connection = createRedis(this.config, `worker:${queue}`);
+      this.connections.push(connection);
       const worker = new Worker(queue, (job) => this.run(queueHandlers, job), {
-        connection: createRedis(this.config, `worker:${queue}`),
+        connection,
         prefix: `${this.config.redis.prefix}:bull`,
         concurrency: this.config.worker.concurrency,
       });
@@ -83,5 +88,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   /** Waits for jobs in progress to finish (BullMQ close is graceful by default). */
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all(
+      this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())),
+    );
   }
 }

@@ -13,12 +13,17 @@ interface Presence {
   breakReason: string | null;
 }
 
-async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (v: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -52,16 +57,26 @@ describe('staff presence (e2e)', () => {
     const console = await open(receptionist);
     const agentSocket = await open(agent);
     const seen = new Promise<Presence>((resolve) =>
-      console.on('staff.changed', (p: Presence) => p.userId === agent.id && p.status === 'break' && resolve(p)),
+      console.on(
+        'staff.changed',
+        (p: Presence) => p.userId === agent.id && p.status === 'break' && resolve(p),
+      ),
     );
-    const res = (await agentSocket.timeout(5000).emitWithAck('staff.status', { status: 'break', reason: 'lunch' })) as Ack<Presence>;
-    expect(res).toMatchObject({ ok: true, data: { status: 'break', breakReason: 'lunch', state: 'idle' } });
+    const res = (await agentSocket
+      .timeout(5000)
+      .emitWithAck('staff.status', { status: 'break', reason: 'lunch' })) as Ack<Presence>;
+    expect(res).toMatchObject({
+      ok: true,
+      data: { status: 'break', breakReason: 'lunch', state: 'idle' },
+    });
     await expect(seen).resolves.toMatchObject({ status: 'break', breakReason: 'lunch' });
   });
 
   it('answers a bad status through the acknowledgement with the field at fault', async () => {
     const socket = await open(agent);
-    const res = (await socket.timeout(5000).emitWithAck('staff.status', { status: 'sleeping' })) as Ack<Presence>;
+    const res = (await socket
+      .timeout(5000)
+      .emitWithAck('staff.status', { status: 'sleeping' })) as Ack<Presence>;
     expect(res).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'status' } });
   });
 
@@ -83,19 +98,30 @@ describe('staff presence (e2e)', () => {
     first.disconnect();
     // One device is still connected: after the grace period the person is still available.
     await new Promise((r) => setTimeout(r, 1800));
-    const still = await app.http.get('/api/me/status').set('authorization', `Bearer ${person.token}`).expect(200);
+    const still = await app.http
+      .get('/api/me/status')
+      .set('authorization', `Bearer ${person.token}`)
+      .expect(200);
     expect(still.body.status).toBe('available');
     second.disconnect();
     const offline = await eventually(
-      async () => (await app.http.get('/api/me/status').set('authorization', `Bearer ${person.token}`)).body as Presence,
+      async () =>
+        (await app.http.get('/api/me/status').set('authorization', `Bearer ${person.token}`))
+          .body as Presence,
       (p) => p.status === 'offline',
     );
     expect(offline.status).toBe('offline');
   });
 
   it('lists everyone for the console; agents may not', async () => {
-    const list = await app.http.get('/api/staff/presence').set('authorization', `Bearer ${receptionist.token}`).expect(200);
+    const list = await app.http
+      .get('/api/staff/presence')
+      .set('authorization', `Bearer ${receptionist.token}`)
+      .expect(200);
     expect((list.body as Presence[]).some((p) => p.userId === agent.id)).toBe(true);
-    await app.http.get('/api/staff/presence').set('authorization', `Bearer ${agent.token}`).expect(403);
+    await app.http
+      .get('/api/staff/presence')
+      .set('authorization', `Bearer ${agent.token}`)
+      .expect(403);
   });
 });

@@ -327,16 +327,27 @@ describe('live console snapshot (e2e)', () => {
     const admin = await adminToken(app);
     const receptionist = await createUser(app, ['receptionist']);
     const code = `qs-${suffix()}`;
-    await app.http.post('/api/queues').set('authorization', `Bearer ${admin}`).send({ code, name: code }).expect(201);
+    await app.http
+      .post('/api/queues')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ code, name: code })
+      .expect(201);
     const line = `ls-${suffix()}`;
-    await app.http.post('/api/lines').set('authorization', `Bearer ${admin}`).send({ code: line, name: line, channels: 5 }).expect(201);
+    await app.http
+      .post('/api/lines')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ code: line, name: line, channels: 5 })
+      .expect(201);
     const call = await app.http
       .post('/api/calls')
       .set('authorization', `Bearer ${receptionist.token}`)
       .send({ from: '+12025550111', line, queue: code })
       .expect(201);
     const socket = connectSocket(app.url, { token: receptionist.token });
-    const snapshot = nextEvent<{ calls: { id: string; dossier: unknown }[]; staff: unknown[] }>(socket, 'queue.snapshot');
+    const snapshot = nextEvent<{ calls: { id: string; dossier: unknown }[]; staff: unknown[] }>(
+      socket,
+      'queue.snapshot',
+    );
     await connected(socket);
     const received = await snapshot;
     const mine = received.calls.find((c) => c.id === call.body.id);
@@ -346,7 +357,9 @@ describe('live console snapshot (e2e)', () => {
     const agent = await createUser(app, ['agent']);
     const agentSocket = connectSocket(app.url, { token: agent.token });
     await connected(agentSocket);
-    const refused = (await agentSocket.timeout(5000).emitWithAck('queue.snapshot', {})) as Ack<unknown>;
+    const refused = (await agentSocket
+      .timeout(5000)
+      .emitWithAck('queue.snapshot', {})) as Ack<unknown>;
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     socket.disconnect();
     agentSocket.disconnect();

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
-import { CoreModule } from '@/core.module';
+import { ConfigModule } from '@/config/config.module';
 import { ApiKey } from '@/modules/auth/entities/api-key.entity';
 import { JobProducer } from '@/queue/job-producer.service';
 import { WorkerHost } from '@/queue/worker-host';
@@ -53,7 +53,12 @@ describe('worker process', () => {
   });
 
   it('refuses to boot when a catalogued job has no processor', async () => {
-    @Module({ imports: [CoreModule, DiscoveryModule], providers: [WorkerHost] })
+    // Only what WorkerHost itself needs: a failed boot does not close what it opened, so the
+    // database and Redis connections of a full CoreModule would outlive this test.
+    @Module({
+      imports: [ConfigModule, DiscoveryModule],
+      providers: [WorkerHost, { provide: MikroORM, useValue: {} }],
+    })
     class IncompleteWorkerModule {}
     await expect(
       NestFactory.createApplicationContext(IncompleteWorkerModule, {

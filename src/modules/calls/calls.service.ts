@@ -135,15 +135,18 @@ export class CallsService {
     });
   }
 
-  /** Agents see only the calls they answered; the front office sees every call. */
+  /**
+   * Agents see only the calls they answered; the front office sees every call. An agent asking
+   * for any other id gets FORBIDDEN whether or not it exists, so ids cannot be probed.
+   */
   async getFor(principal: Principal, id: string): Promise<Call> {
-    const call = await this.load(id);
-    if (
-      !hasAnyRole(principal, ['admin', 'supervisor', 'receptionist']) &&
-      call.answeredBy?.id !== principal.id
-    ) {
-      throw new AppError('FORBIDDEN', 'Agents may only read the calls they answered');
-    }
+    if (hasAnyRole(principal, ['admin', 'supervisor', 'receptionist'])) return this.load(id);
+    const call = await this.em.findOne(
+      Call,
+      { id, answeredBy: principal.id },
+      { populate: ['answeredBy'] },
+    );
+    if (!call) throw new AppError('FORBIDDEN', 'Agents may only read the calls they answered');
     return call;
   }
 

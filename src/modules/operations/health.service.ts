@@ -79,8 +79,16 @@ export class HealthService {
       }),
     ]);
     const { value: queueDetail, ...queueCheck } = queues;
-    const pgCheck: CheckResult = { status: postgres.status, latencyMs: postgres.latencyMs, error: postgres.error };
-    const redisCheck: CheckResult = { status: redis.status, latencyMs: redis.latencyMs, error: redis.error };
+    const pgCheck: CheckResult = {
+      status: postgres.status,
+      latencyMs: postgres.latencyMs,
+      error: postgres.error,
+    };
+    const redisCheck: CheckResult = {
+      status: redis.status,
+      latencyMs: redis.latencyMs,
+      error: redis.error,
+    };
     const allUp = [postgres, redis, queues].every((c) => c.status === 'up');
     return {
       status: allUp ? 'ok' : 'degraded',

@@ -1,4 +1,4 @@
-import { UseInterceptors } from '@nestjs/common';
+import { Logger, UseInterceptors } from '@nestjs/common';
 import {
   ConnectedSocket,
   OnGatewayConnection,
@@ -8,6 +8,7 @@ import {
 import { AppError } from '@/common/errors/app-error';
 import type { AppSocket } from '@/realtime/realtime.gateway';
 import { WsAckInterceptor } from '@/realtime/ws-ack.interceptor';
+import { inConnectionHook } from '@/realtime/connection-hook';
 import { ConsoleSnapshotService, QueueSnapshot } from '@/modules/routing/console-snapshot.service';
 
 const CONSOLE_ROLES = new Set(['receptionist', 'supervisor', 'admin']);
@@ -16,11 +17,16 @@ const CONSOLE_ROLES = new Set(['receptionist', 'supervisor', 'admin']);
 @WebSocketGateway()
 @UseInterceptors(WsAckInterceptor)
 export class ConsoleGateway implements OnGatewayConnection<AppSocket> {
+  private readonly logger = new Logger('Console');
+
   constructor(private readonly snapshots: ConsoleSnapshotService) {}
 
   async handleConnection(socket: AppSocket): Promise<void> {
     if (!this.isConsole(socket)) return;
-    socket.emit('queue.snapshot', await this.snapshots.snapshot());
+    // On failure the console asks again with the queue.snapshot event.
+    await inConnectionHook(this.logger, 'queue snapshot on connect', async () => {
+      socket.emit('queue.snapshot', await this.snapshots.snapshot());
+    });
   }
 
   /** A console that lost track (e.g. after a long sleep) asks again. */

@@ -11,6 +11,7 @@ import { AppError } from '@/common/errors/app-error';
 import { createValidationPipe } from '@/common/pipes/validation.pipe';
 import type { AppSocket } from '@/realtime/realtime.gateway';
 import { WsAckInterceptor } from '@/realtime/ws-ack.interceptor';
+import { inConnectionHook } from '@/realtime/connection-hook';
 import { PresenceDto, SetStatusDto } from '@/modules/staff/dto/presence.dto';
 import { PresenceService } from '@/modules/staff/presence.service';
 
@@ -26,8 +27,11 @@ export class StaffGateway
   constructor(private readonly presence: PresenceService) {}
 
   async handleConnection(socket: AppSocket): Promise<void> {
-    if (socket.data.principal?.kind === 'user')
-      await this.presence.socketConnected(socket.data.principal.id);
+    const principal = socket.data.principal;
+    if (principal?.kind !== 'user') return;
+    await inConnectionHook(this.logger, 'presence on connect', () =>
+      this.presence.socketConnected(principal.id),
+    );
   }
 
   async handleDisconnect(socket: AppSocket): Promise<void> {

@@ -168,6 +168,17 @@ describe('live supervisor feed (e2e)', () => {
     await new Promise((r) => setTimeout(r, 2500));
     expect(thresholds.filter((t) => [queue.id, line.id].includes(t.subject.id))).toHaveLength(4);
     expect(agentLive).toEqual([]);
+
+    // Each breach that started is also in the supervisor's inbox, once; clearing adds nothing.
+    const inbox = await app.http
+      .get('/api/notifications')
+      .set('authorization', `Bearer ${supervisor.token}`)
+      .expect(200);
+    const alerts = (inbox.body.items as { kind: string; data: { subject: { id: string } } }[])
+      .filter((n) => n.kind === 'threshold' && [queue.id, line.id].includes(n.data.subject.id))
+      .map((n) => n.data.subject.id)
+      .sort();
+    expect(alerts).toEqual([queue.id, line.id].sort());
   });
 });
 

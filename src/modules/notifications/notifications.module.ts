@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { CallsModule } from '@/modules/calls/calls.module';
+import { StatsModule } from '@/modules/stats/stats.module';
+import { AlertRulesListener } from '@/modules/notifications/alert-rules.listener';
 import { BroadcastsController } from '@/modules/notifications/broadcasts.controller';
 import { BroadcastsService } from '@/modules/notifications/broadcasts.service';
 import { UserEventsService } from '@/modules/notifications/delivery/user-events.service';
@@ -8,12 +11,14 @@ import { NotificationsService } from '@/modules/notifications/notifications.serv
 
 /** Imported by the API and the worker; its gateways are in NotificationsGatewayModule. */
 @Module({
+  imports: [CallsModule, StatsModule],
   controllers: [NotificationsController, BroadcastsController],
   providers: [
     UserEventsService,
     NotificationsService,
     NotificationSettingsService,
     BroadcastsService,
+    AlertRulesListener,
   ],
   exports: [UserEventsService, NotificationsService, BroadcastsService],
 })

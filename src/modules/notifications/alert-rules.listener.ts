@@ -1,0 +1,90 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { mergeMap, Subscription } from 'rxjs';
+import { CallDomainEvent, CallsEventBus } from '@/modules/calls/calls.events';
+import { Client } from '@/modules/directory/entities/client.entity';
+import { missedCallAlert, thresholdAlert } from '@/modules/notifications/alert-rules';
+import { NotifyInput } from '@/modules/notifications/notifications.events';
+import { NotificationsService } from '@/modules/notifications/notifications.service';
+import { User } from '@/modules/staff/entities/user.entity';
+import { StatsDomainEvent, StatsEventBus } from '@/modules/stats/stats.events';
+
+/** Alerts are written by a few at a time; a burst of events waits its turn instead of piling up. */
+const CONCURRENCY = 4;
+
+/**
+ * Turns other features' domain events into notifications (the rules are in alert-rules.ts).
+ * The buses fire after commit in whichever process made the change, so this runs in the API
+ * and in the worker; `notify` only enqueues, and its idempotency key makes a repeat harmless.
+ */
+@Injectable()
+export class AlertRulesListener implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('AlertRules');
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly calls: CallsEventBus,
+    private readonly stats: StatsEventBus,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.subscriptions.push(
+      this.calls.events$
+        .pipe(mergeMap((event) => this.safely(() => this.onCall(event)), CONCURRENCY))
+        .subscribe(),
+      this.stats.events$
+        .pipe(mergeMap((event) => this.safely(() => this.onStats(event)), CONCURRENCY))
+        .subscribe(),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subscriptions.forEach((s) => s.unsubscribe());
+  }
+
+  private async onCall(event: CallDomainEvent): Promise<NotifyInput | null> {
+    if (!event.live || (event.type !== 'call.missed' && event.type !== 'call.abandoned')) {
+      return null;
+    }
+    const em = this.em.fork();
+    const client =
+      event.clientId !== null
+        ? await em.findOne(Client, { id: event.clientId }, { fields: ['name', 'curator'] })
+        : null;
+    const curatorId = client?.curator?.id ?? null;
+    return missedCallAlert(event, {
+      curatorId,
+      clientName: client?.name ?? null,
+      supervisorIds: curatorId === null ? await this.supervisorIds(em) : [],
+    });
+  }
+
+  private async onStats(event: StatsDomainEvent): Promise<NotifyInput | null> {
+    if (event.state !== 'raised') return null;
+    return thresholdAlert(event, await this.supervisorIds(this.em.fork()));
+  }
+
+  private async supervisorIds(em: EntityManager): Promise<string[]> {
+    const users = await em.find(
+      User,
+      { roles: { $contains: ['supervisor'] }, active: true },
+      { fields: ['id'] },
+    );
+    return users.map((u) => u.id);
+  }
+
+  /** An alert that cannot be sent is logged; it must never break the stream for the next one. */
+  private async safely(rule: () => Promise<NotifyInput | null>): Promise<void> {
+    try {
+      const alert = await rule();
+      if (alert) await this.notifications.notify(alert);
+    } catch (err) {
+      this.logger.error(
+        { err: err instanceof Error ? err.message : String(err) },
+        'alert not sent',
+      );
+    }
+  }
+}

@@ -176,6 +176,14 @@ describe('requests (e2e)', () => {
         e.payload.requestId === created.id &&
         e.payload.change === 'reassigned',
     );
+    // The new assignee is also notified (kind assignment), through the worker's fan-out.
+    const assigned = await watcher.waitFor(
+      (e) =>
+        e.name === 'notification.created' &&
+        e.payload.kind === 'assignment' &&
+        (e.payload.data as { requestId?: string }).requestId === created.id,
+    );
+    expect(assigned.payload.title).toMatch(/^Request #\d+ is yours$/);
 
     const mine = await app.http.get('/api/requests').set(auth(otherAgent.token)).expect(200);
     expect(mine.body.items.map((r: RequestDto) => r.id)).toEqual([created.id]);

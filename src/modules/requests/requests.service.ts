@@ -300,6 +300,38 @@ export class RequestsService {
     this.emitChanged(found.request, change, previousAssigneeId);
     const stage = dueStage ?? (change === 'created' ? found.stages[0] : null);
     if (stage?.dueAt) await this.scheduleOverdue(stage.id, stage.dueAt);
+    await this.notifyAssignee(found, change, previousAssigneeId);
+  }
+
+  /** Whoever the request's current stage newly lands on is told (kind `assignment`). */
+  private async notifyAssignee(
+    found: RequestWithStages,
+    change: RequestChange,
+    previousAssigneeId: string | null,
+  ): Promise<void> {
+    const assigneeId = found.request.currentAssignee?.id ?? null;
+    const current = found.stages.find((s) => s.doneAt === null && s.startedAt !== null);
+    if (assigneeId === null || current === undefined) return;
+    const before =
+      change === 'advanced'
+        ? (found.stages[found.stages.indexOf(current) - 1]?.assignee?.id ?? null)
+        : previousAssigneeId;
+    if (assigneeId === before) return;
+    try {
+      await this.notifications.notify({
+        sourceId: `request.assigned:${current.id}:${assigneeId}`,
+        kind: 'assignment',
+        userIds: [assigneeId],
+        title: `Request #${found.request.number} is yours`,
+        body: `Stage '${current.stage}' of "${found.request.subject}"${current.dueAt ? `, due ${current.dueAt.toISOString()}` : ''}`,
+        data: { requestId: found.request.id, stageId: current.id, stage: current.stage },
+      });
+    } catch (err) {
+      // The change is committed; the live request.changed delta has already told the assignee.
+      this.logger.error(
+        `could not notify the assignee of request ${found.request.id}: ${String(err)}`,
+      );
+    }
   }
 
   private async scheduleOverdue(stageId: string, dueAt: Date): Promise<void> {

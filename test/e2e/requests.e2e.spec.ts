@@ -279,6 +279,57 @@ describe('requests (e2e)', () => {
     ]);
   });
 
+  it('holds a person to MAX_OPEN_REQUESTS open requests (default 5)', async () => {
+    const busy = await createUser(app, ['agent']);
+    const spare = await createUser(app, ['agent']);
+    const mine: RequestDto[] = [];
+    for (let i = 0; i < 5; i++) {
+      mine.push(
+        await create(receptionist.token, {
+          channel: 'web',
+          subject: `Form ${i}`,
+          assigneeId: busy.id,
+        }),
+      );
+    }
+    const countOf = async (user: TestUser) =>
+      (await app.http.get('/api/requests').set(auth(user.token)).expect(200)).body.total as number;
+
+    const refused = await app.http
+      .post('/api/requests')
+      .set(auth(receptionist.token))
+      .send({ channel: 'web', subject: 'One too many', assigneeId: busy.id })
+      .expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'STAFF_AT_CAPACITY', field: 'assigneeId' });
+    const other = await create(receptionist.token, {
+      channel: 'web',
+      subject: 'Elsewhere',
+      assigneeId: spare.id,
+    });
+    await app.http
+      .patch(`/api/requests/${other.id}/stage`)
+      .set(auth(receptionist.token))
+      .send({ assigneeId: busy.id })
+      .expect(409);
+    // Nothing half-done: no sixth request, the other one still with its assignee.
+    expect(await countOf(busy)).toBe(5);
+    expect(await countOf(spare)).toBe(1);
+    // Re-assigning a request to the person who already has it is not a new one.
+    await app.http
+      .patch(`/api/requests/${mine[0].id}/stage`)
+      .set(auth(receptionist.token))
+      .send({ assigneeId: busy.id })
+      .expect(200);
+
+    // Closing one frees a place.
+    for (let step = 0; step < 3; step++) await advance(busy.token, mine[0].id).expect(200);
+    await app.http
+      .patch(`/api/requests/${other.id}/stage`)
+      .set(auth(receptionist.token))
+      .send({ assigneeId: busy.id })
+      .expect(200);
+  });
+
   it('refuses bad input with stable codes', async () => {
     const bad = await app.http
       .post('/api/requests')

@@ -28,6 +28,7 @@ export const ERROR_STATUS = {
   MESSAGE_TOO_LONG: 400,
   CALL_NOT_FOUND: 404,
   CALL_NOT_UNFINISHED: 409,
+  STAFF_AT_CAPACITY: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { hasAnyRole, Principal, Role } from '@/common/auth/roles';
 import { AppError } from '@/common/errors/app-error';
+import { AppConfig } from '@/config/app-config';
 import { Call } from '@/modules/calls/entities/call.entity';
 import { Client } from '@/modules/directory/entities/client.entity';
 import { Queue } from '@/modules/directory/entities/queue.entity';
@@ -50,6 +51,7 @@ export class RequestsService {
     private readonly realtime: RealtimePublisher,
     private readonly notifications: NotificationsService,
     private readonly bus: RequestsEventBus,
+    private readonly config: AppConfig,
   ) {}
 
   /** Registers the request at its first stage; every template stage gets a row up front. */
@@ -70,6 +72,7 @@ export class RequestsService {
     const template = await this.templateFor(queue);
     const now = new Date();
     const request = await this.em.transactional(async (tx) => {
+      if (assignee) await this.takeCapacity(tx, assignee.id, null);
       const [{ n }] = await tx.execute<{ n: string }[]>(
         `select nextval('requests_number_seq') as n`,
       );
@@ -171,9 +174,12 @@ export class RequestsService {
       if (input.note !== undefined) current.note = input.note;
       next.startedAt = now;
       next.assignee = nextAssignee ?? current.assignee;
+      const last = next.position === stages.length - 1;
+      if (!last && next.assignee && next.assignee.id !== request.currentAssignee?.id) {
+        await this.takeCapacity(tx, next.assignee.id, id);
+      }
       request.currentStage = next.stage;
       request.currentAssignee = next.assignee;
-      const last = next.position === stages.length - 1;
       if (last) {
         next.doneAt = now;
         next.dueAt = null;
@@ -211,6 +217,7 @@ export class RequestsService {
         { orderBy: { position: 'asc' } },
       );
       const previous = current.assignee?.id ?? null;
+      if (assignee && assignee.id !== previous) await this.takeCapacity(tx, assignee.id, id);
       if (assignee !== undefined) current.assignee = assignee;
       if (input.dueAt !== undefined) current.dueAt = new Date(input.dueAt);
       request.currentAssignee = current.assignee;
@@ -372,6 +379,31 @@ export class RequestsService {
       found.request.currentAssignee?.id === principal.id ||
       found.stages.some((s) => s.assignee?.id === principal.id)
     );
+  }
+
+  /**
+   * A person holds at most MAX_OPEN_REQUESTS open requests. The per-person advisory lock makes
+   * two simultaneous assignments to one person take turns, so neither can slip past the count.
+   */
+  private async takeCapacity(
+    tx: EntityManager,
+    userId: string,
+    exceptRequestId: string | null,
+  ): Promise<void> {
+    await tx.execute(`select pg_advisory_xact_lock(hashtext('request-capacity:' || ?))`, [userId]);
+    const [{ open }] = await tx.execute<{ open: string }[]>(
+      `select count(*) as open from requests
+        where current_assignee_id = ? and status = 'open' and id is distinct from ?`,
+      [userId, exceptRequestId],
+    );
+    const max = this.config.routing.maxOpenRequests;
+    if (Number(open) >= max) {
+      throw new AppError(
+        'STAFF_AT_CAPACITY',
+        `This person already has ${open} open requests (the limit is ${max}); assign someone else or finish one first`,
+        { field: 'assigneeId' },
+      );
+    }
   }
 
   private async activeUser(id: string): Promise<User> {

@@ -34,13 +34,16 @@ const LONG_CALL = `interval '6 hours'`;
 /**
  * Every call whose [arrival, end) may overlap a range of r, with the range it was found for.
  * A call not yet rolled up has no (or an old) span; it is pending, and the incremental pass
- * records its span before it rewrites the buckets it touches.
+ * records its span before it rewrites the buckets it touches. It carries every column of
+ * DIGEST, so recording spans needs no second look-up of the calls.
  */
 const OVERLAPPING = `overlapping as (
-  select r.s as rs, r.e as re, c.id, c.line_id, c.arrived_at, c.ended_at, c.outcome
+  select r.s as rs, r.e as re, c.id, c.line_id, c.arrived_at, c.ended_at, c.outcome,
+         c.queued_at, c.answered_at, c.queue_id, c.answered_by_id, c.client_id
     from r join calls c on c.arrived_at >= r.s - ${LONG_CALL} and c.arrived_at < r.e
   union all
-  select r.s, r.e, c.id, c.line_id, c.arrived_at, c.ended_at, c.outcome
+  select r.s, r.e, c.id, c.line_id, c.arrived_at, c.ended_at, c.outcome,
+         c.queued_at, c.answered_at, c.queue_id, c.answered_by_id, c.client_id
     from r
     join stats_call_span sp
       on sp.last_bucket - sp.first_bucket >= ${LONG_CALL}
@@ -202,10 +205,10 @@ export class RollupRepository {
       `with ${RANGES}, ${OVERLAPPING}
        insert into stats_call_span as s (call_id, first_bucket, last_bucket, digest)
        select c.id, ${SPAN_FIRST}, ${SPAN_LAST},
-              case when ${SPAN_FIRST} >= o.rs and ${SPAN_LAST} < o.re
+              case when ${SPAN_FIRST} >= c.rs and ${SPAN_LAST} < c.re
                    then ${DIGEST} else '${UNPROCESSED_DIGEST}'::uuid end
-         from overlapping o join calls c on c.id = o.id
-        where ${SPAN_LAST} >= o.rs
+         from overlapping c
+        where ${SPAN_LAST} >= c.rs
        on conflict (call_id) do update
           set first_bucket = least(s.first_bucket, excluded.first_bucket),
               last_bucket = greatest(s.last_bucket, excluded.last_bucket),

@@ -19,8 +19,11 @@ export interface JobPayloads {
   'staff.presence-check': { userId: string; disconnectedAt: string };
   /** Nobody answered an offer in time: expire it and offer the item to the next person. */
   'routing.offer-timeout': { offerId: string };
-  /** A call has waited past its queue's limit: missed, callback task, supervisor alert. */
-  'routing.max-wait': { callId: string };
+  /**
+   * A call has waited past its queue's limit: missed, callback task, supervisor alert. `leg` is
+   * the number of transfers when the wait began (absent: none); a later transfer makes it stale.
+   */
+  'routing.max-wait': { callId: string; leg?: number };
   /** After-call work is over: the person becomes idle and may be offered waiting work. */
   'routing.wrap-up-done': { userId: string; callId: string };
   /** One notification per recipient, idempotent per (sourceId, recipient). */

@@ -56,6 +56,12 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'GET /api/calls/{id}': CONSOLE,
   'GET /api/calls/{id}/events': CONSOLE,
   'POST /api/calls/{id}/callback-done': STAFF,
+  // agents may end or transfer the call they are on; on any other call they get 403, so they are
+  // listed as not allowed here and tested in call-actions.e2e.
+  'POST /api/calls/{id}/end': CONSOLE,
+  'POST /api/calls/{id}/transfer': CONSOLE,
+  'POST /api/calls/{id}/assign': CONSOLE,
+  'POST /api/calls/{id}/callback': CONSOLE,
   'GET /api/clients/{id}/history': STAFF,
   // directory
   'POST /api/clients': CONSOLE,

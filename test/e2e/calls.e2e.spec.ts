@@ -426,6 +426,7 @@ describe('calls (e2e)', () => {
         arrivedAt: call.arrivedAt,
         clientId: client.id,
         answeredById: null,
+        currentAgentId: null,
         priority: 0,
       });
       // Sent in order by one process: the history import before it was never pushed.

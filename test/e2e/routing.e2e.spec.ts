@@ -6,6 +6,7 @@ import type { Socket } from 'socket.io-client';
 import { WorkerModule } from '@workers/worker.module';
 import { connected, connectSocket, startApp, TestApp } from '@test/support/test-app';
 import { adminToken, createUser, TestUser } from '@test/support/users';
+import { eventually, nextEvent } from '@test/support/wait';
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 interface Offer {
@@ -17,34 +18,6 @@ interface Offer {
 }
 
 const suffix = () => randomBytes(3).toString('hex');
-
-function nextEvent<T>(socket: Socket, event: string, timeoutMs = 8000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no ${event} within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    socket.once(event, (payload: T) => {
-      clearTimeout(timer);
-      resolve(payload);
-    });
-  });
-}
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (v: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface Agent extends TestUser {
   socket: Socket;

@@ -28,6 +28,12 @@ export const ERROR_STATUS = {
   MESSAGE_TOO_LONG: 400,
   CALL_NOT_FOUND: 404,
   CALL_NOT_UNFINISHED: 409,
+  /** The caller is gone or the call has left the queue (ended, abandoned, blocked, missed). */
+  CALL_ALREADY_ENDED: 409,
+  /** Someone is talking to the caller: assign and callback are for calls still waiting. */
+  CALL_NOT_WAITING: 409,
+  /** The person chosen by hand is not available and idle, or already has a call. */
+  STAFF_NOT_AVAILABLE: 409,
   STAFF_AT_CAPACITY: 409,
 } as const;
 

@@ -7,6 +7,7 @@ import {
   CallEventFact,
   CallProjection,
   CallStatus,
+  compareEvents,
   projectCall,
 } from '@/modules/calls/call-projection';
 import { CallsEventBus, CallSummary, callEventName } from '@/modules/calls/calls.events';
@@ -33,6 +34,11 @@ export interface IngestOptions {
   source: CallEventSource;
   /** Keyed by external id. */
   newCalls?: ReadonlyMap<string, NewCallFields>;
+  /**
+   * Keyed by external id: a line appended to the call's note, in the same transaction and only
+   * when the batch adds an event to that call, so a replayed batch does not repeat it.
+   */
+  notes?: ReadonlyMap<string, string>;
 }
 
 export interface IngestResult {
@@ -76,6 +82,7 @@ interface ProjectedCall {
   lineId: string | null;
   queueId: string | null;
   answeredById: string | null;
+  currentAgentId: string | null;
   clientId: string | null;
   contactId: string | null;
 }
@@ -189,27 +196,30 @@ export class CallIngestService {
       const row = locked.get(id);
       const facts = byCall.get(id);
       if (!row || !facts) throw new Error(`call ${id} vanished inside its own transaction`);
-      return { row, projection: projectCall(facts) };
+      return { row, projection: projectCall(facts), currentAgent: latestAnswerer(facts) };
     });
     const ids = await this.resolveCodes(
       rows,
       projections.map((p) => p.projection),
       events.filter((e) => accepted.has(e.id)),
+      projections.flatMap((p) => (p.currentAgent === null ? [] : [p.currentAgent])),
     );
     const projected = await this.matchCallers(
       rows,
-      projections.map(({ row, projection }) => ({
+      projections.map(({ row, projection, currentAgent }) => ({
         row,
         projection,
         fromNumber: this.normalizeCaller(projection.fromNumber),
         lineId: mapped(ids.line, codeKey(projection.line)),
         queueId: mapped(ids.queue, codeKey(projection.queue)),
         answeredById: mapped(ids.agent, projection.answeredBy),
+        currentAgentId: mapped(ids.agent, currentAgent),
         clientId: row.client_id,
         contactId: row.contact_id,
       })),
     );
     await this.writeProjections(rows, projected);
+    await this.appendNotes(rows, projected, options.notes);
 
     const changed = projected
       .filter(({ row, projection }) => row.event_count === 0 || row.status !== projection.status)
@@ -270,6 +280,7 @@ export class CallIngestService {
     rows: Rows,
     projections: CallProjection[],
     acceptedEvents: IncomingCallEvent[],
+    currentAgents: readonly string[],
   ): Promise<CodeIds> {
     const lineCodes = new Set<string>();
     const queueCodes = new Set<string>();
@@ -279,6 +290,7 @@ export class CallIngestService {
       if (p.queue !== null) queueCodes.add(codeKey(p.queue));
       if (p.answeredBy !== null) agentCodes.add(p.answeredBy);
     }
+    for (const code of currentAgents) agentCodes.add(code);
     for (const e of acceptedEvents) {
       if (e.line !== null) lineCodes.add(codeKey(e.line));
       if (e.queue !== null) queueCodes.add(codeKey(e.queue));
@@ -457,6 +469,22 @@ export class CallIngestService {
     );
   }
 
+  private async appendNotes(
+    rows: Rows,
+    calls: ProjectedCall[],
+    notes: ReadonlyMap<string, string> | undefined,
+  ): Promise<void> {
+    const noted = calls.filter((c) => notes?.has(c.row.external_id));
+    if (!notes || noted.length === 0) return;
+    await rows(
+      `update "calls" as c
+         set "note" = concat_ws(chr(10), c."note", v."note")
+       from unnest(?::uuid[], ?::text[]) as v("id", "note")
+       where c."id" = v."id"`,
+      [noted.map((c) => c.row.id), noted.map((c) => notes.get(c.row.external_id))],
+    );
+  }
+
   /** E.164 when the caller id is a valid number; otherwise kept as sent (e.g. `anonymous`). */
   private normalizeCaller(raw: string | null): string | null {
     if (raw === null) return null;
@@ -498,6 +526,12 @@ function codeKey(code: string | null): string | null {
   return code === null ? null : code.toLowerCase();
 }
 
+/** Who is on the call now: the agent of its latest answer (after a transfer, not the first). */
+function latestAnswerer(facts: readonly CallEventFact[]): string | null {
+  const answers = facts.filter((f) => f.type === 'answered').sort(compareEvents);
+  return answers.at(-1)?.agent ?? null;
+}
+
 function mapped(ids: Map<string, string>, code: string | null): string | null {
   return code === null ? null : (ids.get(code) ?? null);
 }
@@ -516,6 +550,7 @@ function summarize(call: ProjectedCall): CallSummary {
     arrivedAt: projection.arrivedAt.toISOString(),
     clientId: call.clientId,
     answeredById: call.answeredById,
+    currentAgentId: call.currentAgentId,
     priority: row.priority,
   };
 }

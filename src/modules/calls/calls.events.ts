@@ -35,6 +35,8 @@ export interface CallSummary {
   clientId: string | null;
   /** The person credited with answering (users.id), once the agent code is mapped. */
   answeredById: string | null;
+  /** The person on the call now, the agent of its latest answer; differs after a transfer. */
+  currentAgentId: string | null;
   priority: number;
 }
 

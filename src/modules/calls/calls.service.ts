@@ -6,7 +6,7 @@ import { AppConfig } from '@/config/app-config';
 import { hasAnyRole, Principal } from '@/common/auth/roles';
 import { AppError } from '@/common/errors/app-error';
 import { PageQueryDto } from '@/common/pagination/page.dto';
-import { CallIngestService } from '@/modules/calls/call-ingest.service';
+import { CallIngestService, IngestResult } from '@/modules/calls/call-ingest.service';
 import { CallEventType, compareEvents } from '@/modules/calls/call-projection';
 import {
   ListCallsQueryDto,
@@ -98,10 +98,18 @@ export class CallsService {
     return this.load(id);
   }
 
-  /** For features that act on a call (routing): the event joins the call's log and projection. */
-  async appendEvents(callId: string, events: readonly AppendedCallEvent[]): Promise<void> {
+  /**
+   * For features that act on a call (routing): the events join the call's log and projection.
+   * Returns, per event, whether it was new; `note` is appended to the call's note in the same
+   * transaction, and only if one of the events was new.
+   */
+  async appendEvents(
+    callId: string,
+    events: readonly AppendedCallEvent[],
+    options: { note?: string } = {},
+  ): Promise<IngestResult['statuses']> {
     const call = await this.load(callId);
-    await this.ingest.ingest(
+    const { statuses } = await this.ingest.ingest(
       events.map((event) => ({
         id: event.id ?? `system:${randomUUID()}`,
         callId: call.externalId,
@@ -113,8 +121,12 @@ export class CallsService {
         from: null,
         to: null,
       })),
-      { source: 'system' },
+      {
+        source: 'system',
+        notes: options.note === undefined ? undefined : new Map([[call.externalId, options.note]]),
+      },
     );
+    return statuses;
   }
 
   async list(query: ListCallsQueryDto): Promise<[Call[], number]> {

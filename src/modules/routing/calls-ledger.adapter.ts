@@ -19,8 +19,11 @@ export class CallsLedgerAdapter extends CallLedger {
     super();
   }
 
-  recordRouterEvent(callId: string, event: RouterCallEvent): Promise<void> {
-    return RequestContext.create(this.orm.em, () => this.calls.appendEvents(callId, [event]));
+  recordRouterEvent(callId: string, { note, ...event }: RouterCallEvent): Promise<boolean> {
+    return RequestContext.create(this.orm.em, async () => {
+      const [status] = await this.calls.appendEvents(callId, [event], { note });
+      return status === 'accepted';
+    });
   }
 
   describeForOffer(callId: string): Promise<{ item: OfferItem; dossier: unknown }> {

@@ -48,7 +48,8 @@ export class ConsoleSnapshotService {
       const calls = await em.find(
         Call,
         {
-          outcome: 'in_progress',
+          // Answered and waiting again is a call transferred after its first answer.
+          outcome: { $in: ['in_progress', 'answered'] },
           status: { $in: WAITING_OR_RINGING as Call['status'][] },
           lastEventAt: { $gte: new Date(Date.now() - LIVE_WINDOW_HOURS * 3600_000) },
         },

@@ -53,7 +53,7 @@ export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
         await this.routing.routeCall(event.callId, event.type);
         return;
       case 'call.answered':
-        await this.routing.callAnsweredBy(event.callId, event.answeredById);
+        await this.routing.callAnsweredBy(event.callId, event.currentAgentId);
         return;
       case 'call.ended':
       case 'call.abandoned':

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CallsModule } from '@/modules/calls/calls.module';
 import { StaffModule } from '@/modules/staff/staff.module';
+import { CallActionsController } from '@/modules/routing/call-actions.controller';
+import { CallActionsService } from '@/modules/routing/call-actions.service';
 import { CallsLedgerAdapter } from '@/modules/routing/calls-ledger.adapter';
 import { RoutingController } from '@/modules/routing/routing.controller';
 import { RoutingEventsListener } from '@/modules/routing/routing-events.listener';
@@ -11,9 +13,10 @@ import { RoutingService } from '@/modules/routing/routing.service';
 /** Imported by the API and the worker: both react to events and run the same routing logic. */
 @Module({
   imports: [StaffModule, CallsModule],
-  controllers: [RoutingController],
+  controllers: [RoutingController, CallActionsController],
   providers: [
     RoutingService,
+    CallActionsService,
     RoutingRepository,
     RoutingEventsListener,
     { provide: CallLedger, useClass: CallsLedgerAdapter },

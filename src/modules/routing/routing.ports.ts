@@ -7,14 +7,17 @@ import type { CallEventType } from '@/modules/calls/call-projection';
 export interface RouterCallEvent {
   /** Idempotency key of the event, derived from the offer or call it concerns. */
   id: string;
-  type: Extract<CallEventType, 'offered' | 'answered' | 'missed'>;
+  type: Extract<CallEventType, 'offered' | 'answered' | 'missed' | 'transferred' | 'ended'>;
   at: Date;
   agent: string | null;
   queue: string | null;
+  /** Appended to the call's note together with the event, only if the event is new. */
+  note?: string;
 }
 
 export abstract class CallLedger {
-  abstract recordRouterEvent(callId: string, event: RouterCallEvent): Promise<void>;
+  /** False when an event with this id was already recorded: nothing changed. */
+  abstract recordRouterEvent(callId: string, event: RouterCallEvent): Promise<boolean>;
   abstract describeForOffer(callId: string): Promise<{ item: OfferItem; dossier: unknown }>;
 }
 

@@ -19,6 +19,10 @@ export interface RoutableCall {
   queuedAt: Date | null;
   curatorId: string | null;
   fromNumber: string | null;
+  /** Each transfer starts a new leg of the call, with its own wait limit. */
+  transfers: number;
+  /** When the current leg started: the latest transfer, null before any. */
+  transferredAt: Date | null;
 }
 
 interface CallRow {
@@ -36,6 +40,8 @@ interface CallRow {
   queued_at: Date | null;
   curator_id: string | null;
   from_number: string | null;
+  transfers: number;
+  transferred_at: Date | null;
 }
 
 interface CandidateRow {
@@ -53,6 +59,22 @@ interface CandidateRow {
 }
 
 const WAITING_STATUSES = ['arrived', 'queued', 'transferred', 'offered'];
+/** Answered and waiting can only be a call transferred after its first answer: a new leg. */
+const WAITING_OUTCOMES = ['in_progress', 'answered'];
+/** The caller hung up, never got a channel, or the router gave up and a callback is due. */
+const CLOSED_STATUSES = ['ended', 'abandoned', 'blocked', 'missed'];
+
+/**
+ * Waiting for someone to take it: never answered yet, or answered and then transferred (the
+ * projection moves an answered call back to a waiting status only through a transfer).
+ */
+export function isWaiting(call: { status: string; outcome: string }): boolean {
+  return WAITING_STATUSES.includes(call.status) && WAITING_OUTCOMES.includes(call.outcome);
+}
+
+export function isClosed(call: { status: string }): boolean {
+  return CLOSED_STATUSES.includes(call.status);
+}
 
 /** The reads routing needs, each one indexed query; writes that must be atomic live in the service. */
 @Injectable()
@@ -63,7 +85,10 @@ export class RoutingRepository {
     const rows = await this.em.getConnection().execute<CallRow[]>(
       `select c.id, c.external_id, c.status, c.outcome, c.queue_id, q.code as queue_code, q.strategy,
               q.max_wait_seconds, q.wrap_up_seconds, c.priority, c.arrived_at, c.queued_at,
-              cl.curator_id, c.from_number
+              cl.curator_id, c.from_number, c.transfers,
+              case when c.transfers > 0 then
+                (select max(e.at) from call_events e where e.call_id = c.id and e.type = 'transferred')
+              end as transferred_at
          from calls c
          left join queues q on q.id = c.queue_id
          left join clients cl on cl.id = c.client_id
@@ -87,6 +112,8 @@ export class RoutingRepository {
       queuedAt: row.queued_at ? new Date(row.queued_at) : null,
       curatorId: row.curator_id,
       fromNumber: row.from_number,
+      transfers: row.transfers,
+      transferredAt: row.transferred_at ? new Date(row.transferred_at) : null,
     };
   }
 
@@ -117,12 +144,15 @@ export class RoutingRepository {
     }));
   }
 
-  /** People who already declined or let this item time out are not offered it again. */
+  /**
+   * People who already declined or let this item time out are not offered it again, nor is
+   * whoever took it before it was transferred away.
+   */
   async excludedFor(itemId: string): Promise<Set<string>> {
     const rows = await this.em
       .getConnection()
       .execute<{ staff_id: string }[]>(
-        `select distinct staff_id from offers where item_id = ? and status in ('declined', 'expired')`,
+        `select distinct staff_id from offers where item_id = ? and status in ('declined', 'expired', 'accepted')`,
         [itemId],
       );
     return new Set(rows.map((r) => r.staff_id));
@@ -138,17 +168,59 @@ export class RoutingRepository {
     return rows[0].n > 0;
   }
 
+  /**
+   * The call the person is on, as staff presence records it (accepted or answered by them).
+   * Pass `tx` to read inside a transaction that holds the call's row lock.
+   */
+  async holds(userId: string, callId: string, tx?: EntityManager): Promise<boolean> {
+    const sql = `select user_id from staff_presence where user_id = ? and current_call_id = ?`;
+    const rows = tx
+      ? await tx.execute<{ user_id: string }[]>(sql, [userId, callId])
+      : await this.em.getConnection().execute<{ user_id: string }[]>(sql, [userId, callId]);
+    return rows.length > 0;
+  }
+
+  /** Took the call at some point: answered it, or accepted an offer of it. */
+  async hasHandled(userId: string, callId: string): Promise<boolean> {
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+      `select c.id from calls c
+        where c.id = ? and (c.answered_by_id = ? or exists (
+          select 1 from offers o where o.item_id = c.id and o.staff_id = ? and o.status = 'accepted'))`,
+      [callId, userId, userId],
+    );
+    return rows.length > 0;
+  }
+
+  async findUser(
+    userId: string,
+  ): Promise<{ id: string; username: string; active: boolean } | null> {
+    const rows = await this.em
+      .getConnection()
+      .execute<{ id: string; username: string; active: boolean }[]>(
+        `select id, username, active from users where id = ?`,
+        [userId],
+      );
+    return rows[0] ?? null;
+  }
+
+  async queueExists(code: string): Promise<boolean> {
+    const rows = await this.em
+      .getConnection()
+      .execute<{ id: string }[]>(`select id from queues where code = ?`, [code]);
+    return rows.length > 0;
+  }
+
   /** Waiting calls in the person's queues, highest priority first, then the longest waiting. */
   async waitingCallsFor(userId: string, limit = 20): Promise<string[]> {
     const rows = await this.em.getConnection().execute<{ id: string }[]>(
       `select c.id
          from calls c
          join queue_members m on m.queue_id = c.queue_id and m.user_id = ?
-        where c.outcome = 'in_progress' and c.status = any(?::text[])
+        where c.outcome = any(?::text[]) and c.status = any(?::text[])
           and not exists (select 1 from offers o where o.item_id = c.id and o.status = 'pending')
         order by c.priority desc, coalesce(c.queued_at, c.arrived_at) asc, c.id asc
         limit ?`,
-      [userId, pgArray(WAITING_STATUSES), limit],
+      [userId, pgArray(WAITING_OUTCOMES), pgArray(WAITING_STATUSES), limit],
     );
     return rows.map((r) => r.id);
   }

@@ -12,11 +12,42 @@ import { pgArray } from '@/database/pg-array';
 import { PresenceService } from '@/modules/staff/presence.service';
 import { RoutingDecisionRecord } from '@/modules/routing/entities/routing-decision.entity';
 import { CallLedger } from '@/modules/routing/routing.ports';
-import { RoutableCall, RoutingRepository } from '@/modules/routing/routing.repository';
+import {
+  isClosed,
+  isWaiting,
+  RoutableCall,
+  RoutingRepository,
+} from '@/modules/routing/routing.repository';
 import { decideRouting } from '@/modules/routing/strategies';
 import type { RoutingDecision } from '@/modules/routing/routing.types';
 
 type ClaimResult = 'offered' | 'staff-busy' | 'item-taken';
+
+/** A call offered to a person chosen by hand. */
+export interface ManualOffer {
+  offerId: string;
+  staffId: string;
+  expiresAt: string;
+}
+
+/** Where a transfer sends the call: to one person, or back into a queue to be routed. */
+export type TransferTarget = { staffId: string } | { queueCode: string };
+
+/** Who acts by hand; `mustHold` names an agent who may only act on the call they are on. */
+export interface ManualActor {
+  username: string;
+  mustHold: string | null;
+}
+
+interface LockedCall {
+  status: string;
+  outcome: string;
+}
+
+interface CancelledOffer {
+  id: string;
+  staff_id: string;
+}
 
 interface OfferRow {
   item_id: string;
@@ -24,8 +55,6 @@ interface OfferRow {
   kind: 'call' | 'request';
   ring_group: string | null;
 }
-
-const FINISHED_STATUSES = new Set(['answered', 'ended', 'abandoned', 'missed', 'blocked']);
 
 function isUniqueViolation(err: unknown, constraint: string): boolean {
   const e = err as { code?: string; constraint?: string; message?: string };
@@ -59,8 +88,7 @@ export class RoutingService {
   /** Offers a waiting call to the next eligible person of its queue, if there is one. */
   async routeCall(callId: string, trigger: string): Promise<string[]> {
     const call = await this.repo.loadCall(callId);
-    if (!call || !call.queueId || !call.strategy) return [];
-    if (call.outcome !== 'in_progress' || FINISHED_STATUSES.has(call.status)) return [];
+    if (!call || !call.queueId || !call.strategy || !isWaiting(call)) return [];
     if (await this.repo.hasPendingOffer(call.id)) return [];
     await this.scheduleMaxWait(call);
 
@@ -210,13 +238,17 @@ export class RoutingService {
     await this.routeCall(row.item_id, 'timeout');
   }
 
-  /** Past the queue's limit the call is missed: offers are withdrawn and a callback is due. */
-  async maxWaitReached(callId: string): Promise<void> {
+  /**
+   * Past the queue's limit the call is missed: offers are withdrawn and a callback is due. `leg`
+   * is the number of transfers when the wait began; after another transfer the limit is the new
+   * leg's, so this one no longer applies.
+   */
+  async maxWaitReached(callId: string, leg = 0): Promise<void> {
     const call = await this.repo.loadCall(callId);
-    if (!call || call.outcome !== 'in_progress' || FINISHED_STATUSES.has(call.status)) return;
+    if (!call || !isWaiting(call) || call.transfers !== leg) return;
     const released = await this.withdrawOffers(callId, 'missed');
     await this.calls.recordRouterEvent(callId, {
-      id: `missed:${callId}`,
+      id: leg === 0 ? `missed:${callId}` : `missed:${callId}:${leg}`,
       type: 'missed',
       at: new Date(),
       agent: null,
@@ -226,7 +258,7 @@ export class RoutingService {
       kind: 'call.missed',
       callId: call.externalId,
       queue: call.queueCode,
-      waitedSeconds: Math.round((Date.now() - (call.queuedAt ?? call.arrivedAt).getTime()) / 1000),
+      waitedSeconds: Math.round((Date.now() - waitingSince(call).getTime()) / 1000),
       message: `Call from ${call.fromNumber ?? 'unknown number'} waited past ${call.maxWaitSeconds} s in ${call.queueCode ?? 'no queue'}; call back`,
     });
     await Promise.all(released.map((id) => this.drainWaitingFor(id)));
@@ -237,26 +269,9 @@ export class RoutingService {
     const released = await this.withdrawOffers(callId, 'ended');
     const call = await this.repo.loadCall(callId);
     const wrapUp = call?.wrapUpSeconds ?? 0;
-    const holders = await this.em.fork().execute<{ user_id: string }[]>(
-      `update staff_presence
-            set state = case when ? > 0 then 'wrap_up'::staff_state else 'idle'::staff_state end,
-                current_call_id = null, state_since = now(), updated_at = now()
-          where current_call_id = ? returning user_id`,
-      [wrapUp, callId],
-    );
-    for (const { user_id: userId } of holders) {
-      await this.presence.announce(userId);
-      if (wrapUp > 0) {
-        await this.jobs.enqueue(
-          'routing.wrap-up-done',
-          { userId, callId },
-          { delay: wrapUp * 1000, jobId: `wrap-up-${userId}-${callId}` },
-        );
-      } else {
-        await this.drainWaitingFor(userId);
-      }
-    }
-    await Promise.all(released.map((id) => this.drainWaitingFor(id)));
+    const holders = await this.releaseHolders(this.em.fork(), callId, wrapUp);
+    await this.afterRelease(callId, call?.transfers ?? 0, wrapUp, holders);
+    await this.drainAll(released);
   }
 
   /** A call answered elsewhere (a telephony answered event): the answerer is busy with it. */
@@ -301,40 +316,117 @@ export class RoutingService {
       .find(RoutingDecisionRecord, { itemId }, { orderBy: { at: 'asc', id: 'asc' } });
   }
 
+  /**
+   * A receptionist offers a waiting or ringing call to the person of her choice, bypassing the
+   * queue's strategy. Under the call's row lock its pending offers are withdrawn and the person
+   * is claimed exactly as routeCall claims; if they cannot be claimed nothing changes.
+   */
+  async assign(callId: string, staffId: string, by: string): Promise<ManualOffer> {
+    const call = await this.loadForAction(callId);
+    const offerId = randomUUID();
+    const withdrawn = await this.underCallLock(callId, async (tx, locked) => {
+      requireWaiting(callId, locked);
+      const cancelled = await this.cancelOffers(tx, callId);
+      await this.claimChosen(tx, callId, staffId, offerId);
+      return cancelled;
+    });
+    await this.notifyWithdrawn(callId, withdrawn, 'reassigned');
+    const offer = await this.afterOffer(call, staffId, offerId);
+    await this.recordManual(call, 'manual-assign', staffId, by);
+    await this.drainAll(withdrawn.map((w) => w.staff_id).filter((id) => id !== staffId));
+    return offer;
+  }
+
+  /**
+   * The call moves on without ending: whoever is on it is released (wrap-up or idle, as when a
+   * call ends), a `transferred` event starts a new leg, and the call is offered to the person
+   * named or routed in the queue named (the `call.transferred` reaction routes it). The release
+   * and the claim of the person commit together, so a refused claim leaves the holder on the call.
+   */
+  async transfer(
+    callId: string,
+    target: TransferTarget,
+    actor: ManualActor,
+  ): Promise<ManualOffer | null> {
+    const call = await this.loadForAction(callId);
+    const offerId = randomUUID();
+    const { withdrawn, holders } = await this.underCallLock(callId, async (tx, locked) => {
+      if (isClosed(locked)) throw callOver(callId, locked.status);
+      if (actor.mustHold !== null && !(await this.repo.holds(actor.mustHold, callId, tx))) {
+        throw new AppError('FORBIDDEN', 'Agents may only transfer the call they are on');
+      }
+      const cancelled = await this.cancelOffers(tx, callId);
+      const released = await this.releaseHolders(tx, callId, call.wrapUpSeconds);
+      if ('staffId' in target) {
+        if (released.includes(target.staffId)) {
+          throw new AppError('VALIDATION_FAILED', 'The call is already with this person', {
+            field: 'toUserId',
+          });
+        }
+        await this.claimChosen(tx, callId, target.staffId, offerId);
+      }
+      return { withdrawn: cancelled, holders: released };
+    });
+    await this.notifyWithdrawn(callId, withdrawn, 'transferred');
+    await this.calls.recordRouterEvent(callId, {
+      id: `transfer:${offerId}`,
+      type: 'transferred',
+      at: new Date(),
+      agent: holders.length > 0 ? await this.username(holders[0]) : null,
+      queue: 'queueCode' in target ? target.queueCode : call.queueCode,
+    });
+    let offer: ManualOffer | null = null;
+    if ('staffId' in target) {
+      offer = await this.afterOffer(call, target.staffId, offerId);
+      await this.recordManual(call, 'manual-transfer', target.staffId, actor.username);
+    }
+    await this.afterRelease(callId, call.transfers, call.wrapUpSeconds, holders);
+    await this.drainAll(withdrawn.map((w) => w.staff_id));
+    return offer;
+  }
+
+  /**
+   * A waiting caller would rather be called back: the call leaves the queue as `missed`, as at
+   * the queue's limit, so it joins the unfinished calls and its curator (or the supervisors) is
+   * told. Only for callers nobody has talked to yet: an answered call never counts as missed.
+   */
+  async holdForCallback(callId: string, note: string | null, by: string): Promise<void> {
+    const call = await this.loadForAction(callId);
+    const withdrawn = await this.underCallLock(callId, async (tx, locked) => {
+      requireWaiting(callId, locked);
+      if (locked.outcome !== 'in_progress') {
+        throw new AppError(
+          'CALL_NOT_WAITING',
+          `Call ${callId} was answered before it was transferred; it cannot become a missed call`,
+        );
+      }
+      return this.cancelOffers(tx, callId);
+    });
+    await this.notifyWithdrawn(callId, withdrawn, 'callback');
+    const recorded = await this.calls.recordRouterEvent(callId, {
+      id: `callback:${callId}`,
+      type: 'missed',
+      at: new Date(),
+      agent: null,
+      queue: call.queueCode,
+      note: note === null ? undefined : `Callback requested (${by}): ${note}`,
+    });
+    await this.drainAll(withdrawn.map((w) => w.staff_id));
+    if (!recorded) throw callOver(callId, 'missed');
+  }
+
   private async claim(
     call: RoutableCall,
     staffId: string,
     offerId: string,
     ringGroup: string | null,
   ): Promise<ClaimResult> {
-    const timeout = this.config.routing.offerTimeoutCallSeconds;
     try {
       return await this.em.fork().transactional(async (tx) => {
-        const locked = await tx.execute<{ outcome: string; status: string }[]>(
-          `select outcome, status from calls where id = ? for update`,
-          [call.id],
-        );
-        if (
-          locked.length === 0 ||
-          locked[0].outcome !== 'in_progress' ||
-          FINISHED_STATUSES.has(locked[0].status)
-        ) {
-          return 'item-taken';
-        }
-        const claimed = await tx.execute<{ user_id: string }[]>(
-          `update staff_presence set state = 'offered', state_since = now(), last_offered_at = now(), updated_at = now()
-            where user_id = ? and status = 'available' and state = 'idle' and current_call_id is null
-              and (cooldown_until is null or cooldown_until <= now())
-            returning user_id`,
-          [staffId],
-        );
-        if (claimed.length === 0) return 'staff-busy';
-        await tx.execute(
-          `insert into offers (id, kind, item_id, staff_id, status, ring_group, created_at, expires_at)
-           values (?, 'call', ?, ?, 'pending', ?, now(), now() + make_interval(secs => ?))`,
-          [offerId, call.id, staffId, ringGroup, timeout],
-        );
-        return 'offered';
+        const locked = await this.lockCall(tx, call.id);
+        if (!locked || !isWaiting(locked)) return 'item-taken';
+        const claimed = await this.claimIn(tx, call.id, staffId, offerId, ringGroup);
+        return claimed ? 'offered' : 'staff-busy';
       });
     } catch (err) {
       if (isUniqueViolation(err, 'offers_one_pending_per_item')) return 'item-taken';
@@ -343,7 +435,139 @@ export class RoutingService {
     }
   }
 
-  private async afterOffer(call: RoutableCall, staffId: string, offerId: string): Promise<void> {
+  /** Serialises everything that offers or withdraws the call: every claim takes this lock first. */
+  private async lockCall(tx: EntityManager, callId: string): Promise<LockedCall | null> {
+    const rows = await tx.execute<LockedCall[]>(
+      `select status, outcome from calls where id = ? for update`,
+      [callId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The atomic claim: only someone available, idle, off calls and out of cool-down is offered. */
+  private async claimIn(
+    tx: EntityManager,
+    callId: string,
+    staffId: string,
+    offerId: string,
+    ringGroup: string | null,
+  ): Promise<boolean> {
+    const claimed = await tx.execute<{ user_id: string }[]>(
+      `update staff_presence set state = 'offered', state_since = now(), last_offered_at = now(), updated_at = now()
+        where user_id = ? and status = 'available' and state = 'idle' and current_call_id is null
+          and (cooldown_until is null or cooldown_until <= now())
+        returning user_id`,
+      [staffId],
+    );
+    if (claimed.length === 0) return false;
+    await tx.execute(
+      `insert into offers (id, kind, item_id, staff_id, status, ring_group, created_at, expires_at)
+       values (?, 'call', ?, ?, 'pending', ?, now(), now() + make_interval(secs => ?))`,
+      [offerId, callId, staffId, ringGroup, this.config.routing.offerTimeoutCallSeconds],
+    );
+    return true;
+  }
+
+  /** The same claim for a person chosen by hand; a refusal rolls the whole action back. */
+  private async claimChosen(
+    tx: EntityManager,
+    callId: string,
+    staffId: string,
+    offerId: string,
+  ): Promise<void> {
+    if (await this.claimIn(tx, callId, staffId, offerId, null)) return;
+    const rows = await tx.execute<
+      { username: string; status: string | null; state: string | null; cooling: boolean }[]
+    >(
+      `select u.username, p.status, p.state, coalesce(p.cooldown_until > now(), false) as cooling
+         from users u left join staff_presence p on p.user_id = u.id where u.id = ?`,
+      [staffId],
+    );
+    const who = rows[0];
+    const status = who?.status ?? 'offline';
+    const state = who?.state ?? 'idle';
+    const why = who?.cooling ? `, cooling down after a declined offer` : '';
+    throw new AppError(
+      'STAFF_NOT_AVAILABLE',
+      `${who?.username ?? staffId} is ${status} and ${state}${why}; only someone available and idle can be offered a call`,
+      { details: { status, state } },
+    );
+  }
+
+  /** For manual actions: the call row is locked for `work`, which commits or rolls back whole. */
+  private async underCallLock<T>(
+    callId: string,
+    work: (tx: EntityManager, locked: LockedCall) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.em.fork().transactional(async (tx) => {
+        const locked = await this.lockCall(tx, callId);
+        if (!locked) throw new AppError('CALL_NOT_FOUND', `Call ${callId} does not exist`);
+        return work(tx, locked);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'offers_one_pending_call_per_staff')) {
+        throw new AppError('STAFF_NOT_AVAILABLE', 'That person is being offered another call');
+      }
+      throw err;
+    }
+  }
+
+  private async loadForAction(callId: string): Promise<RoutableCall> {
+    const call = await this.repo.loadCall(callId);
+    if (!call) throw new AppError('CALL_NOT_FOUND', `Call ${callId} does not exist`);
+    return call;
+  }
+
+  /** Whoever is on the call goes to wrap-up (if the queue has one) or straight to idle. */
+  private async releaseHolders(
+    em: EntityManager,
+    callId: string,
+    wrapUpSeconds: number,
+  ): Promise<string[]> {
+    const rows = await em.execute<{ user_id: string }[]>(
+      `update staff_presence
+            set state = case when ? > 0 then 'wrap_up'::staff_state else 'idle'::staff_state end,
+                current_call_id = null, state_since = now(), updated_at = now()
+          where current_call_id = ? returning user_id`,
+      [wrapUpSeconds, callId],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
+  /** `leg` keeps the wrap-up job of a transfer apart from the one when the call ends. */
+  private async afterRelease(
+    callId: string,
+    leg: number,
+    wrapUpSeconds: number,
+    holders: readonly string[],
+  ): Promise<void> {
+    for (const userId of holders) {
+      await this.presence.announce(userId);
+      if (wrapUpSeconds > 0) {
+        await this.jobs.enqueue(
+          'routing.wrap-up-done',
+          { userId, callId },
+          {
+            delay: wrapUpSeconds * 1000,
+            jobId: leg === 0 ? `wrap-up-${userId}-${callId}` : `wrap-up-${userId}-${callId}-${leg}`,
+          },
+        );
+      } else {
+        await this.drainWaitingFor(userId);
+      }
+    }
+  }
+
+  private async drainAll(userIds: readonly string[]): Promise<void> {
+    await Promise.all(userIds.map((id) => this.drainWaitingFor(id)));
+  }
+
+  private async afterOffer(
+    call: RoutableCall,
+    staffId: string,
+    offerId: string,
+  ): Promise<ManualOffer> {
     const timeout = this.config.routing.offerTimeoutCallSeconds;
     const expiresAt = new Date(Date.now() + timeout * 1000).toISOString();
     // Durable: the timeout survives a restart of this process because it lives in Redis.
@@ -368,6 +592,7 @@ export class RoutingService {
       agent: await this.username(staffId),
       queue: call.queueCode,
     });
+    return { offerId, staffId, expiresAt };
   }
 
   private async withdrawOffers(
@@ -375,21 +600,36 @@ export class RoutingService {
     reason: string,
     except: string | null = null,
   ): Promise<string[]> {
-    const rows = await this.em.fork().transactional(async (tx) => {
-      const cancelled = await tx.execute<{ id: string; staff_id: string }[]>(
-        `update offers set status = 'cancelled', resolved_at = now()
-          where item_id = ? and status = 'pending' and staff_id is distinct from ? returning id, staff_id`,
-        [callId, except],
+    const rows = await this.em.fork().transactional((tx) => this.cancelOffers(tx, callId, except));
+    await this.notifyWithdrawn(callId, rows, reason);
+    return rows.map((r) => r.staff_id);
+  }
+
+  private async cancelOffers(
+    tx: EntityManager,
+    callId: string,
+    except: string | null = null,
+  ): Promise<CancelledOffer[]> {
+    const cancelled = await tx.execute<CancelledOffer[]>(
+      `update offers set status = 'cancelled', resolved_at = now()
+        where item_id = ? and status = 'pending' and staff_id is distinct from ? returning id, staff_id`,
+      [callId, except],
+    );
+    if (cancelled.length > 0) {
+      await tx.execute(
+        `update staff_presence set state = 'idle', state_since = now(), updated_at = now()
+          where user_id = any(?::uuid[]) and state = 'offered'`,
+        [pgArray(cancelled.map((c) => c.staff_id))],
       );
-      if (cancelled.length > 0) {
-        await tx.execute(
-          `update staff_presence set state = 'idle', state_since = now(), updated_at = now()
-            where user_id = any(?::uuid[]) and state = 'offered'`,
-          [pgArray(cancelled.map((c) => c.staff_id))],
-        );
-      }
-      return cancelled;
-    });
+    }
+    return cancelled;
+  }
+
+  private async notifyWithdrawn(
+    callId: string,
+    rows: readonly CancelledOffer[],
+    reason: string,
+  ): Promise<void> {
     for (const row of rows) {
       this.publisher.toRooms(rooms.user(row.staff_id), 'offer.revoked', {
         offerId: row.id,
@@ -398,7 +638,6 @@ export class RoutingService {
       });
       await this.presence.announce(row.staff_id);
     }
-    return rows.map((r) => r.staff_id);
   }
 
   private async explainUnavailableOffer(
@@ -417,17 +656,41 @@ export class RoutingService {
   }
 
   private async scheduleMaxWait(call: RoutableCall): Promise<void> {
-    const due = (call.queuedAt ?? call.arrivedAt).getTime() + call.maxWaitSeconds * 1000;
+    const due = waitingSince(call).getTime() + call.maxWaitSeconds * 1000;
+    const leg = call.transfers;
     await this.jobs.enqueue(
       'routing.max-wait',
-      { callId: call.id },
-      { delay: Math.max(0, due - Date.now()), jobId: `max-wait-${call.id}` },
+      leg === 0 ? { callId: call.id } : { callId: call.id, leg },
+      {
+        delay: Math.max(0, due - Date.now()),
+        jobId: leg === 0 ? `max-wait-${call.id}` : `max-wait-${call.id}-${leg}`,
+      },
+    );
+  }
+
+  /** A decision made by hand: no candidates were weighed, a person was named. */
+  private async recordManual(
+    call: RoutableCall,
+    trigger: string,
+    staffId: string,
+    by: string,
+  ): Promise<void> {
+    await this.record(
+      call,
+      {
+        strategy: 'manual',
+        ordered: [staffId],
+        rejected: [],
+        reason: `manual assignment by ${by}`,
+      },
+      trigger,
+      [staffId],
     );
   }
 
   private async record(
     call: RoutableCall,
-    decision: RoutingDecision,
+    decision: Omit<RoutingDecision, 'strategy' | 'ringAll'> & { strategy: string },
     trigger: string,
     offeredTo: string[],
   ): Promise<void> {
@@ -457,5 +720,24 @@ export class RoutingService {
 
   private cursorKey(queueId: string): string {
     return `${this.config.redis.prefix}:routing:rr:${queueId}`;
+  }
+}
+
+/** The current leg's wait began at the latest transfer, or when the caller was first queued. */
+function waitingSince(call: RoutableCall): Date {
+  return (call.transfers > 0 ? call.transferredAt : null) ?? call.queuedAt ?? call.arrivedAt;
+}
+
+function callOver(callId: string, status: string): AppError {
+  return new AppError('CALL_ALREADY_ENDED', `Call ${callId} is already ${status}`);
+}
+
+function requireWaiting(callId: string, locked: LockedCall): void {
+  if (isClosed(locked)) throw callOver(callId, locked.status);
+  if (!isWaiting(locked)) {
+    throw new AppError(
+      'CALL_NOT_WAITING',
+      `Call ${callId} is ${locked.status}: someone is on it; transfer it instead`,
+    );
   }
 }

@@ -17,6 +17,7 @@ function call(overrides: Partial<CallDomainEvent> = {}): CallDomainEvent {
     arrivedAt: '2026-11-29T09:58:00.000Z',
     clientId: 'client-1',
     answeredById: null,
+    currentAgentId: null,
     priority: 0,
     ...overrides,
   };

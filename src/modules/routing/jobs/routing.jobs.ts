@@ -16,7 +16,7 @@ export class RoutingJobs {
 
   @JobHandler('routing.max-wait')
   async maxWait(job: Job<JobPayloads['routing.max-wait']>): Promise<void> {
-    await this.routing.maxWaitReached(job.data.callId);
+    await this.routing.maxWaitReached(job.data.callId, job.data.leg ?? 0);
   }
 
   @JobHandler('routing.wrap-up-done')

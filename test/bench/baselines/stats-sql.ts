@@ -365,12 +365,16 @@ export function liveQueuesSql(): string {
 
 /**
  * Per line at $1: calls on it now, and traffic over the last 15 and 60 minutes (a call counts
- * from arrival to its end or now, clipped to the window; blocked calls hold no channel).
+ * from arrival to its end or now, clipped to the window; blocked calls hold no channel). A line
+ * with no such call gets one all-null row from the left join, which the sums must skip: with
+ * arrived_at null, greatest() falls back to the window start and coalesce() to now, so that row
+ * would read as a call open over the whole window (1 Erlang on an idle line).
  */
 export function liveLinesSql(): string {
   const window = (minutes: number) =>
     `coalesce(sum(greatest(0, extract(epoch from least(coalesce(c.ended_at, $1::timestamptz), $1::timestamptz)
-                                     - greatest(c.arrived_at, $1::timestamptz - interval '${minutes} minutes')))), 0)::float8 / ${minutes * 60}`;
+                                     - greatest(c.arrived_at, $1::timestamptz - interval '${minutes} minutes'))))
+                filter (where c.id is not null), 0)::float8 / ${minutes * 60}`;
   return `select l.id, l.code, l.channels,
                  (count(c.id) filter (where c.ended_at is null))::int as calls_now,
                  ${window(15)} as erlangs_15m, ${window(60)} as erlangs_60m

@@ -48,8 +48,12 @@ export class RealtimeIoAdapter extends IoAdapter {
         callback(null, isOriginAllowed(req.headers.origin, allowed));
       },
     }) as Server;
-    const pub = createRedis(this.config, 'socket.io-pub');
-    const sub = pub.duplicate({ connectionName: 'switchboard:socket.io-sub' });
+    // Every room emit is a PUBLISH; pipelining sends those of one tick in one write, not one each.
+    const pub = createRedis(this.config, 'socket.io-pub', { enableAutoPipelining: true });
+    const sub = pub.duplicate({
+      connectionName: 'switchboard:socket.io-sub',
+      enableAutoPipelining: false,
+    });
     this.clients.push(pub, sub);
     server.adapter(createAdapter(pub, sub, { key: socketIoKey(this.config.redis.prefix) }));
     return server;

@@ -1,15 +1,16 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import Redis, { RedisOptions } from 'ioredis';
 import { AppConfig } from '@/config/app-config';
 
 export const REDIS = Symbol('REDIS');
 
 /** One shared command connection; subscribers and BullMQ workers make their own duplicates. */
-export function createRedis(config: AppConfig, name: string): Redis {
+export function createRedis(config: AppConfig, name: string, options: RedisOptions = {}): Redis {
   return new Redis(config.redis.url, {
     connectionName: `switchboard:${name}`,
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
+    ...options,
   });
 }
 

@@ -416,6 +416,66 @@ describe('chat (e2e)', () => {
     );
   });
 
+  it('stores a burst from several senders together: gapless seqs in send order, each answered on its own', async () => {
+    const [a, b, c, outsider] = [
+      await createUser(app, ['agent']),
+      await createUser(app, ['agent']),
+      await createUser(app, ['agent']),
+      await createUser(app, ['agent']),
+    ];
+    const group = (
+      await app.http
+        .post('/api/chat/rooms')
+        .set(auth(a))
+        .send({ kind: 'group', title: 'burst', memberIds: [b.id, c.id] })
+        .expect(201)
+    ).body as Room;
+    const elsewhere = await direct(a, outsider);
+    const [sa, sb, so, reader] = [record(a), record(b), record(outsider), record(c)];
+    const { lastSeq } = await reader.synced();
+    await Promise.all([sa.synced(), sb.synced(), so.synced()]);
+    const foreign = await send(so, elsewhere.id, 'in another room');
+    if (!foreign.ok) throw new Error('send failed');
+
+    const twice = randomUUID();
+    const [fromA, fromB, dup1, dup2, forbidden, badReply] = await Promise.all([
+      Promise.all([1, 2, 3, 4, 5].map((n) => send(sa, group.id, `a${n}`))),
+      Promise.all([1, 2, 3, 4, 5].map((n) => send(sb, group.id, `b${n}`))),
+      send(sa, group.id, 'once', twice),
+      send(sa, group.id, 'once', twice),
+      send(so, group.id, 'let me in'),
+      sb.ack<Ack<SendAck>>('chat.send', {
+        roomId: group.id,
+        clientMsgId: randomUUID(),
+        text: 'a reply to another room',
+        replyTo: foreign.data.id,
+      }),
+    ]);
+    for (const ack of [...fromA, ...fromB, dup1]) expect(ack.ok).toBe(true);
+    expect(dup2).toEqual(dup1);
+    expect(forbidden).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(badReply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    await reader.waitFor(() => reader.persisted().length >= 11);
+    expect(reader.persisted()).toHaveLength(11);
+    const seqs = reader
+      .persisted()
+      .map((e) => e.seq)
+      .sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 11 }, (_, i) => lastSeq + 1 + i));
+    const bySeq = [...reader.persisted()].sort((x, y) => x.seq - y.seq);
+    const texts = bySeq.map((e) => e.payload.text as string);
+    expect(texts.filter((t) => t.startsWith('a'))).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+    expect(texts.filter((t) => t.startsWith('b'))).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
+    expect(texts.filter((t) => t === 'once')).toHaveLength(1);
+
+    const back = record(c, { since: lastSeq });
+    await back.synced();
+    expect(back.persisted().map((e) => [e.seq, e.payload])).toEqual(
+      bySeq.map((e) => [e.seq, e.payload]),
+    );
+  });
+
   it('replays exactly the missed chat events after `since`, in order, once', async () => {
     const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
     const room = await direct(a, b);

@@ -138,7 +138,7 @@ export class CallIngestService {
     events.forEach((event, index) => {
       if (statuses[index] === 'accepted' && !accepted.has(event.id)) statuses[index] = 'duplicate';
     });
-    this.announce(changed);
+    this.announce(changed, options.source);
     return { statuses, callIds };
   }
 
@@ -296,29 +296,42 @@ export class CallIngestService {
       if (e.queue !== null) queueCodes.add(codeKey(e.queue));
       if (e.agent !== null) agentCodes.add(e.agent);
     }
-    // One after another: they share the transaction's single connection.
-    const lines =
-      lineCodes.size === 0
+    // One statement for the three kinds: this runs in every ingest, router steps included.
+    const found =
+      lineCodes.size + queueCodes.size + agentCodes.size === 0
         ? []
-        : await rows<{ id: string; code: string }>(
-            `select "id", "code" from "lines" where "code" = any(?::text[])`,
-            [[...lineCodes]],
+        : await rows<{
+            kind: 'line' | 'queue' | 'agent';
+            id: string;
+            code: string | null;
+            username: string | null;
+            extension: string | null;
+          }>(
+            `select 'line' as "kind", "id", "code", null as "username", null as "extension"
+               from "lines" where "code" = any(?::text[])
+             union all
+             select 'queue', "id", "code", null, null from "queues" where "code" = any(?::text[])
+             union all
+             select 'agent', "id", null, "username", "extension" from "users"
+              where "extension" = any(?::text[]) or "username" = any(?::text[])`,
+            [
+              [...lineCodes],
+              [...queueCodes],
+              [...agentCodes],
+              [...agentCodes].map((code) => code.toLowerCase()),
+            ],
           );
-    const queues =
-      queueCodes.size === 0
-        ? []
-        : await rows<{ id: string; code: string }>(
-            `select "id", "code" from "queues" where "code" = any(?::text[])`,
-            [[...queueCodes]],
-          );
-    const users =
-      agentCodes.size === 0
-        ? []
-        : await rows<{ id: string; username: string; extension: string | null }>(
-            `select "id", "username", "extension" from "users"
-             where "extension" = any(?::text[]) or "username" = any(?::text[])`,
-            [[...agentCodes], [...agentCodes].map((code) => code.toLowerCase())],
-          );
+    const lines = found.flatMap((f) =>
+      f.kind === 'line' && f.code !== null ? [{ id: f.id, code: f.code }] : [],
+    );
+    const queues = found.flatMap((f) =>
+      f.kind === 'queue' && f.code !== null ? [{ id: f.id, code: f.code }] : [],
+    );
+    const users = found.flatMap((f) =>
+      f.kind === 'agent' && f.username !== null
+        ? [{ id: f.id, username: f.username, extension: f.extension }]
+        : [],
+    );
     const ids: CodeIds = {
       line: new Map(lines.map((l) => [l.code, l.id])),
       queue: new Map(queues.map((q) => [q.code, q.id])),
@@ -496,13 +509,13 @@ export class CallIngestService {
     }
   }
 
-  private announce(changed: CallSummary[]): void {
+  private announce(changed: CallSummary[], source: CallEventSource): void {
     const liveSince = Date.now() - LIVE_WINDOW_MS;
     for (const summary of changed) {
       const live = Date.parse(summary.at) >= liveSince;
       const name = callEventName(summary.status);
       try {
-        this.bus.publish({ ...summary, type: name, live });
+        this.bus.publish({ ...summary, type: name, live, source });
         if (live) {
           this.realtime.toRooms(
             [rooms.role('receptionist'), rooms.role('supervisor')],

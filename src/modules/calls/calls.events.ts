@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import type { CallOutcome, CallStatus } from '@/modules/calls/call-projection';
+import type { CallEventSource } from '@/modules/calls/entities/call-event.entity';
 
 /** One event per status a call can move into; the name is `call.<status>`. */
 export const CALL_DOMAIN_EVENT_NAMES = [
@@ -47,6 +48,8 @@ interface CallChangedOf<N extends CallDomainEventName> extends CallSummary {
    * replays): record them, but do not ring anybody or flash them on a console.
    */
   live: boolean;
+  /** Who recorded the events that made the change: telephony, a person, or our own router. */
+  source: CallEventSource;
 }
 
 /** The typed union of call domain events, discriminated by `type`. */

@@ -20,6 +20,7 @@ import { Client } from '@/modules/directory/entities/client.entity';
 import { Line } from '@/modules/directory/entities/line.entity';
 import { Queue } from '@/modules/directory/entities/queue.entity';
 import { normalizePhone } from '@/modules/directory/phone-number';
+import { pgArray } from '@/database/pg-array';
 
 /** An event another feature (routing) records on a call it knows by id. */
 export interface AppendedCallEvent {
@@ -108,25 +109,63 @@ export class CallsService {
     events: readonly AppendedCallEvent[],
     options: { note?: string } = {},
   ): Promise<IngestResult['statuses']> {
-    const call = await this.load(callId);
-    const { statuses } = await this.ingest.ingest(
-      events.map((event) => ({
-        id: event.id ?? `system:${randomUUID()}`,
-        callId: call.externalId,
-        type: event.type,
-        at: event.at,
-        line: call.lineCode,
-        queue: event.queue ?? null,
-        agent: event.agent ?? null,
-        from: null,
-        to: null,
-      })),
-      {
-        source: 'system',
-        notes: options.note === undefined ? undefined : new Map([[call.externalId, options.note]]),
-      },
-    );
-    return statuses;
+    const [result] = await this.appendToCalls([{ callId, events, note: options.note }]);
+    if (result instanceof AppError) throw result;
+    return result;
+  }
+
+  /**
+   * appendEvents for several calls in one ingest transaction, so a busy router records its
+   * steps in a few statements rather than a transaction per step. Per entry: the statuses of
+   * its events, or CALL_NOT_FOUND. At most one entry per call may carry a note.
+   */
+  async appendToCalls(
+    entries: readonly { callId: string; events: readonly AppendedCallEvent[]; note?: string }[],
+  ): Promise<(IngestResult['statuses'] | AppError)[]> {
+    const ids = [...new Set(entries.map((e) => e.callId))];
+    const rows = await this.em
+      .getConnection()
+      .execute<{ id: string; external_id: string; line_code: string | null }[]>(
+        `select id, external_id, line_code from calls where id = any(?::uuid[])`,
+        [pgArray(ids)],
+      );
+    const calls = new Map(rows.map((r) => [r.id, r]));
+    const incoming: IncomingCallEvent[] = [];
+    const notes = new Map<string, string>();
+    for (const entry of entries) {
+      const call = calls.get(entry.callId);
+      if (!call) continue;
+      if (entry.note !== undefined) notes.set(call.external_id, entry.note);
+      for (const event of entry.events) {
+        incoming.push({
+          id: event.id ?? `system:${randomUUID()}`,
+          callId: call.external_id,
+          type: event.type,
+          at: event.at,
+          line: call.line_code,
+          queue: event.queue ?? null,
+          agent: event.agent ?? null,
+          from: null,
+          to: null,
+        });
+      }
+    }
+    const { statuses } =
+      incoming.length === 0
+        ? { statuses: [] }
+        : await this.ingest.ingest(incoming, {
+            source: 'system',
+            notes: notes.size === 0 ? undefined : notes,
+          });
+    let next = 0;
+    return entries.map((entry) => {
+      if (!calls.has(entry.callId)) {
+        return new AppError('CALL_NOT_FOUND', `Call ${entry.callId} does not exist`);
+      }
+      const own = statuses.slice(next, next + entry.events.length);
+      next += entry.events.length;
+      return own;
+    });
   }
 
   async list(query: ListCallsQueryDto): Promise<[Call[], number]> {

@@ -21,9 +21,16 @@ export class DossierService {
     return call ? this.forCall(call) : null;
   }
 
-  async forCall(call: Call): Promise<DossierDto> {
-    const clientId = call.client?.id ?? null;
-    const contactId = call.contact?.id ?? null;
+  forCall(call: Call): Promise<DossierDto> {
+    return this.forParties(call.id, call.client?.id ?? null, call.contact?.id ?? null);
+  }
+
+  /** The same from ids alone, for callers that read the call without the ORM. */
+  async forParties(
+    callId: string,
+    clientId: string | null,
+    contactId: string | null,
+  ): Promise<DossierDto> {
     const [client, contact, lastContacts, openRequests] = await Promise.all([
       clientId
         ? this.em.findOne(Client, { id: clientId }, { populate: ['curator'] })
@@ -32,7 +39,7 @@ export class DossierService {
       clientId
         ? this.em.find(
             Call,
-            { client: clientId, id: { $ne: call.id } },
+            { client: clientId, id: { $ne: callId } },
             {
               populate: ['answeredBy'],
               orderBy: { arrivedAt: 'desc', id: 'desc' },

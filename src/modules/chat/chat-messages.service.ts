@@ -12,10 +12,24 @@ import {
   SendMessageDto,
 } from '@/modules/chat/dto/message.dto';
 import { parseMentions } from '@/modules/chat/mentions';
+import { SendBatcher } from '@/modules/chat/send-batcher';
 import { sqlArray } from '@/modules/notifications/delivery/sql-array';
 
 const COLUMNS =
   'id, room_id, sender_id, client_msg_id, text, reply_to, created_at, edited_at, deleted_at';
+
+/** Sends that arrive together are stored together; a batch this big is plenty for one tick. */
+export const SEND_BATCH_MAX = 200;
+
+interface QueuedSend {
+  senderId: string;
+  input: SendMessageDto;
+}
+
+type BatchRow = MessageRow & { member_ids: string[] };
+
+/** The stored message and the members it went to, or null: not stored by the batch. */
+type BatchOutcome = { row: MessageRow; members: string[] } | null;
 
 export interface ReadPosition {
   roomId: string;
@@ -43,6 +57,10 @@ function assertLength(text: string): void {
 @Injectable()
 export class ChatMessagesService {
   private readonly logger = new Logger('Chat');
+  private readonly batcher = new SendBatcher<QueuedSend, BatchOutcome>(
+    (items) => this.storeBatch(items),
+    SEND_BATCH_MAX,
+  );
 
   constructor(
     private readonly em: EntityManager,
@@ -53,6 +71,97 @@ export class ChatMessagesService {
 
   async send(senderId: string, input: SendMessageDto): Promise<ChatSendAck> {
     assertLength(input.text);
+    let stored: BatchOutcome;
+    try {
+      stored = await this.batcher.add({ senderId, input });
+    } catch (err) {
+      // A batch fails as a whole (a deadlock with another process, a room deleted meanwhile):
+      // its messages go one by one, so each gets its own answer.
+      this.logger.warn({ err }, 'chat send batch failed; sending its messages one by one');
+      stored = null;
+    }
+    if (!stored) return this.sendOne(senderId, input);
+    await this.notifyMentions(stored.row, stored.members);
+    return { id: stored.row.id, createdAt: new Date(stored.row.created_at).toISOString() };
+  }
+
+  /**
+   * Stores the messages of many senders in one transaction: membership (and the reply's room)
+   * checked by the insert itself, every member's seq allocated in one statement. A message the
+   * insert skips (not a member, unknown reply, a resend, the same one twice in the batch) comes
+   * back null and takes the one-by-one path, which answers it exactly as before.
+   */
+  private async storeBatch(items: QueuedSend[]): Promise<BatchOutcome[]> {
+    const keyOf = (senderId: string, clientMsgId: string) => `${senderId} ${clientMsgId}`;
+    const ordOf = new Map<string, number>();
+    const rows: Record<string, unknown>[] = [];
+    items.forEach(({ senderId, input }, ord) => {
+      const key = keyOf(senderId, input.clientMsgId);
+      if (ordOf.has(key)) return;
+      ordOf.set(key, ord);
+      rows.push({
+        ord,
+        room_id: input.roomId,
+        sender_id: senderId,
+        client_msg_id: input.clientMsgId,
+        text: input.text,
+        reply_to: input.replyTo ?? null,
+      });
+    });
+    const { inserted, events } = await this.em.fork().transactional(async (tx) => {
+      const found = await tx.execute<BatchRow[]>(
+        `with input as (
+           select * from jsonb_to_recordset(?::jsonb) as t(ord int, room_id uuid, sender_id uuid,
+             client_msg_id text, text text, reply_to uuid)
+         ), ins as (
+           insert into chat_messages (id, room_id, sender_id, client_msg_id, text, reply_to, created_at)
+           select gen_random_uuid(), i.room_id, i.sender_id, i.client_msg_id, i.text, i.reply_to,
+                  clock_timestamp()
+             from input i
+            where exists (select 1 from chat_members m
+                           where m.room_id = i.room_id and m.user_id = i.sender_id)
+              and (i.reply_to is null
+                   or exists (select 1 from chat_messages r
+                               where r.id = i.reply_to and r.room_id = i.room_id))
+            order by i.ord
+           on conflict (sender_id, client_msg_id) do nothing returning ${COLUMNS}
+         )
+         select ins.*,
+                array(select m.user_id::text from chat_members m where m.room_id = ins.room_id)
+                  as member_ids
+           from ins`,
+        [JSON.stringify(rows)],
+      );
+      // In arrival order, so each member's seqs follow the order the messages came in.
+      found.sort(
+        (a, b) =>
+          ordOf.get(keyOf(a.sender_id, a.client_msg_id))! -
+          ordOf.get(keyOf(b.sender_id, b.client_msg_id))!,
+      );
+      const stored = await this.userEvents.append(
+        tx,
+        found.flatMap((row) => {
+          const message = MessageDto.from(row);
+          return row.member_ids.map((userId) => ({
+            userId,
+            name: 'chat.message' as const,
+            payload: message,
+          }));
+        }),
+      );
+      return { inserted: found, events: stored };
+    });
+    this.userEvents.publish(events);
+    const byKey = new Map(inserted.map((row) => [keyOf(row.sender_id, row.client_msg_id), row]));
+    return items.map(({ senderId, input }, ord): BatchOutcome => {
+      const key = keyOf(senderId, input.clientMsgId);
+      const row = ordOf.get(key) === ord ? byKey.get(key) : undefined;
+      return row ? { row, members: row.member_ids } : null;
+    });
+  }
+
+  /** One message in its own transaction, with the membership and resend answers spelt out. */
+  private async sendOne(senderId: string, input: SendMessageDto): Promise<ChatSendAck> {
     const em = this.em.fork();
     const members = await this.rooms.membersOf(input.roomId, senderId, em);
     if (input.replyTo) await this.assertInRoom(em, input.replyTo, input.roomId);

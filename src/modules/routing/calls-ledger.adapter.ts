@@ -1,16 +1,37 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { Call } from '@/modules/calls/entities/call.entity';
 import { CallsService } from '@/modules/calls/calls.service';
 import { DossierService } from '@/modules/calls/dossier.service';
-import { CallLedger, OfferItem, RouterCallEvent } from '@/modules/routing/routing.ports';
+import {
+  CallLedger,
+  OfferedCall,
+  OfferItem,
+  RouterCallEvent,
+} from '@/modules/routing/routing.ports';
+
+interface PendingEvent {
+  callId: string;
+  event: RouterCallEvent;
+  resolve: (recorded: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Enough to coalesce a burst; a telephony batch may be 5,000 events. */
+const MAX_BATCH = 500;
 
 /**
  * Routing's view of the calls feature. Routing runs from socket handlers, jobs and event
- * subscriptions, none of which has an HTTP request context, so each call gets its own.
+ * subscriptions, none of which has an HTTP request context, so each batch gets its own.
+ *
+ * Router events are recorded one ingest transaction at a time per process: whatever arrives
+ * while one is in flight goes into the next, together. Idle, an event is recorded at once;
+ * busy, a dozen statements serve many offers instead of each offer paying for its own.
  */
 @Injectable()
 export class CallsLedgerAdapter extends CallLedger {
+  private pending: PendingEvent[] = [];
+  private flushing = false;
+
   constructor(
     private readonly orm: MikroORM,
     private readonly calls: CallsService,
@@ -19,16 +40,53 @@ export class CallsLedgerAdapter extends CallLedger {
     super();
   }
 
-  recordRouterEvent(callId: string, { note, ...event }: RouterCallEvent): Promise<boolean> {
-    return RequestContext.create(this.orm.em, async () => {
-      const [status] = await this.calls.appendEvents(callId, [event], { note });
-      return status === 'accepted';
+  recordRouterEvent(callId: string, event: RouterCallEvent): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ callId, event, resolve, reject });
+      if (!this.flushing) void this.flush();
     });
   }
 
-  describeForOffer(callId: string): Promise<{ item: OfferItem; dossier: unknown }> {
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        await this.recordBatch(this.nextBatch());
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** A call's note is keyed by call in the ingest, so an event with a note goes alone. */
+  private nextBatch(): PendingEvent[] {
+    const first = this.pending[0];
+    if (first.event.note !== undefined) return this.pending.splice(0, 1);
+    const end = this.pending.findIndex((p, i) => i >= MAX_BATCH || p.event.note !== undefined);
+    return this.pending.splice(0, end === -1 ? this.pending.length : end);
+  }
+
+  private async recordBatch(batch: PendingEvent[]): Promise<void> {
+    try {
+      const results = await RequestContext.create(this.orm.em, () =>
+        this.calls.appendToCalls(
+          batch.map(({ callId, event: { note, ...event } }) => ({ callId, events: [event], note })),
+        ),
+      );
+      batch.forEach((p, i) => {
+        const result = results[i];
+        if (result instanceof Error) p.reject(result);
+        else p.resolve(result[0] === 'accepted');
+      });
+    } catch (err) {
+      // One bad event must not fail the others it happened to share a transaction with.
+      if (batch.length === 1) batch[0].reject(err);
+      else for (const p of batch) await this.recordBatch([p]);
+    }
+  }
+
+  describeForOffer(call: OfferedCall): Promise<{ item: OfferItem; dossier: unknown }> {
     return RequestContext.create(this.orm.em, async () => {
-      const call = await this.orm.em.findOneOrFail(Call, { id: callId });
       const item: OfferItem = {
         id: call.id,
         callId: call.externalId,
@@ -37,7 +95,8 @@ export class CallsLedgerAdapter extends CallLedger {
         priority: call.priority,
         waitingSince: (call.queuedAt ?? call.arrivedAt).toISOString(),
       };
-      return { item, dossier: await this.dossiers.forCall(call) };
+      const dossier = await this.dossiers.forParties(call.id, call.clientId, call.contactId);
+      return { item, dossier };
     });
   }
 }

@@ -1,13 +1,23 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { mergeMap, Subscription } from 'rxjs';
+import { filter, mergeMap, Subscription } from 'rxjs';
 import { CallsEventBus, CallDomainEvent } from '@/modules/calls/calls.events';
 import { StaffEventBus } from '@/modules/staff/staff.events';
 import { RoutingService } from '@/modules/routing/routing.service';
 
+/** The reactions that free people: they must never wait behind calls waiting to be routed. */
+const RELEASING: ReadonlySet<CallDomainEvent['type']> = new Set([
+  'call.answered',
+  'call.ended',
+  'call.abandoned',
+  'call.missed',
+  'call.blocked',
+]);
+
 /**
  * Routing reacts to the calls and staff features' domain events; it never polls. Handlers run
- * one after another per process (mergeMap with concurrency 1 would serialise everything, so a
- * small pool is used: correctness comes from the database claims, not from ordering here).
+ * in small pools per process (correctness comes from the database claims, not from ordering
+ * here). Releases have a pool of their own: when calls arrive faster than they can be offered,
+ * a hang-up queued behind them would keep its agent busy and make the backlog grow further.
  */
 @Injectable()
 export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
@@ -23,7 +33,16 @@ export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.subscriptions.push(
       this.calls.events$
-        .pipe(mergeMap((event) => this.safely(() => this.onCall(event)), 8))
+        .pipe(
+          filter((event) => RELEASING.has(event.type)),
+          mergeMap((event) => this.safely(() => this.onCall(event)), 8),
+        )
+        .subscribe(),
+      this.calls.events$
+        .pipe(
+          filter((event) => !RELEASING.has(event.type)),
+          mergeMap((event) => this.safely(() => this.onCall(event)), 8),
+        )
         .subscribe(),
       this.staff.events$
         .pipe(
@@ -47,12 +66,19 @@ export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
     // History imports and late replays are recorded, but nobody is rung for a call long over.
     if (!event.live) return;
     switch (event.type) {
-      case 'call.arrived':
       case 'call.queued':
+        // Routing records `queued` itself when nobody could be offered the call: routing it
+        // again would only find nobody again. A queue step from telephony is routed.
+        if (event.source === 'system') return;
+        await this.routing.routeCall(event.callId, event.type);
+        return;
+      case 'call.arrived':
       case 'call.transferred':
         await this.routing.routeCall(event.callId, event.type);
         return;
       case 'call.answered':
+        // An accepted offer already made its person busy and withdrew the other offers.
+        if (event.source === 'system') return;
         await this.routing.callAnsweredBy(event.callId, event.currentAgentId);
         return;
       case 'call.ended':

@@ -7,7 +7,10 @@ import type { CallEventType } from '@/modules/calls/call-projection';
 export interface RouterCallEvent {
   /** Idempotency key of the event, derived from the offer or call it concerns. */
   id: string;
-  type: Extract<CallEventType, 'offered' | 'answered' | 'missed' | 'transferred' | 'ended'>;
+  type: Extract<
+    CallEventType,
+    'queued' | 'offered' | 'answered' | 'missed' | 'transferred' | 'ended'
+  >;
   at: Date;
   agent: string | null;
   queue: string | null;
@@ -18,7 +21,20 @@ export interface RouterCallEvent {
 export abstract class CallLedger {
   /** False when an event with this id was already recorded: nothing changed. */
   abstract recordRouterEvent(callId: string, event: RouterCallEvent): Promise<boolean>;
-  abstract describeForOffer(callId: string): Promise<{ item: OfferItem; dossier: unknown }>;
+  abstract describeForOffer(call: OfferedCall): Promise<{ item: OfferItem; dossier: unknown }>;
+}
+
+/** The call as routing already read it, so describing it for an offer needs no look-up. */
+export interface OfferedCall {
+  id: string;
+  externalId: string;
+  fromNumber: string | null;
+  queueCode: string | null;
+  priority: number;
+  arrivedAt: Date;
+  queuedAt: Date | null;
+  clientId: string | null;
+  contactId: string | null;
 }
 
 export interface OfferItem {

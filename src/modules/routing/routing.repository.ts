@@ -18,11 +18,15 @@ export interface RoutableCall {
   arrivedAt: Date;
   queuedAt: Date | null;
   curatorId: string | null;
+  clientId: string | null;
+  contactId: string | null;
   fromNumber: string | null;
   /** Each transfer starts a new leg of the call, with its own wait limit. */
   transfers: number;
   /** When the current leg started: the latest transfer, null before any. */
   transferredAt: Date | null;
+  /** An offer of the call is waiting for an answer right now. */
+  pendingOffer: boolean;
 }
 
 interface CallRow {
@@ -39,9 +43,12 @@ interface CallRow {
   arrived_at: Date;
   queued_at: Date | null;
   curator_id: string | null;
+  client_id: string | null;
+  contact_id: string | null;
   from_number: string | null;
   transfers: number;
   transferred_at: Date | null;
+  pending_offer: boolean;
 }
 
 interface CandidateRow {
@@ -56,6 +63,7 @@ interface CandidateRow {
   calls_today: number | null;
   last_offered_at: Date | null;
   cooldown_until: Date | null;
+  excluded: boolean;
 }
 
 const WAITING_STATUSES = ['arrived', 'queued', 'transferred', 'offered'];
@@ -85,10 +93,11 @@ export class RoutingRepository {
     const rows = await this.em.getConnection().execute<CallRow[]>(
       `select c.id, c.external_id, c.status, c.outcome, c.queue_id, q.code as queue_code, q.strategy,
               q.max_wait_seconds, q.wrap_up_seconds, c.priority, c.arrived_at, c.queued_at,
-              cl.curator_id, c.from_number, c.transfers,
+              cl.curator_id, c.client_id, c.contact_id, c.from_number, c.transfers,
               case when c.transfers > 0 then
                 (select max(e.at) from call_events e where e.call_id = c.id and e.type = 'transferred')
-              end as transferred_at
+              end as transferred_at,
+              exists (select 1 from offers o where o.item_id = c.id and o.status = 'pending') as pending_offer
          from calls c
          left join queues q on q.id = c.queue_id
          left join clients cl on cl.id = c.client_id
@@ -111,25 +120,37 @@ export class RoutingRepository {
       arrivedAt: new Date(row.arrived_at),
       queuedAt: row.queued_at ? new Date(row.queued_at) : null,
       curatorId: row.curator_id,
+      clientId: row.client_id,
+      contactId: row.contact_id,
       fromNumber: row.from_number,
       transfers: row.transfers,
       transferredAt: row.transferred_at ? new Date(row.transferred_at) : null,
+      pendingOffer: row.pending_offer,
     };
   }
 
-  async candidates(queueId: string): Promise<Candidate[]> {
+  /**
+   * The members of the call's queue as routing weighs them, and who must not be offered it
+   * again: whoever declined it or let it time out, and whoever took it before it was transferred
+   * away. One query by call id, so it runs beside loadCall on the path of every offer.
+   */
+  async candidatesFor(itemId: string): Promise<{ candidates: Candidate[]; excluded: Set<string> }> {
     const rows = await this.em.getConnection().execute<CandidateRow[]>(
       `select u.id as staff_id, u.username, p.status, p.state, m.skill_level, p.idle_since,
               case when p.current_call_id is null then 0 else 1 end as open_calls,
               p.open_requests, p.last_offered_at, p.cooldown_until,
-              case when p.calls_today_date = (now() at time zone 'utc')::date then p.calls_today else 0 end as calls_today
+              case when p.calls_today_date = (now() at time zone 'utc')::date then p.calls_today else 0 end as calls_today,
+              x.staff_id is not null as excluded
          from queue_members m
          join users u on u.id = m.user_id and u.active
          left join staff_presence p on p.user_id = u.id
-        where m.queue_id = ?`,
-      [queueId],
+         left join (select distinct o.staff_id from offers o
+                     where o.item_id = ? and o.status in ('declined', 'expired', 'accepted')) x
+           on x.staff_id = u.id
+        where m.queue_id = (select c.queue_id from calls c where c.id = ?)`,
+      [itemId, itemId],
     );
-    return rows.map((r) => ({
+    const candidates = rows.map((r) => ({
       staffId: r.staff_id,
       username: r.username,
       status: r.status ?? 'offline',
@@ -142,30 +163,7 @@ export class RoutingRepository {
       lastOfferedAt: r.last_offered_at ? new Date(r.last_offered_at) : null,
       cooldownUntil: r.cooldown_until ? new Date(r.cooldown_until) : null,
     }));
-  }
-
-  /**
-   * People who already declined or let this item time out are not offered it again, nor is
-   * whoever took it before it was transferred away.
-   */
-  async excludedFor(itemId: string): Promise<Set<string>> {
-    const rows = await this.em
-      .getConnection()
-      .execute<{ staff_id: string }[]>(
-        `select distinct staff_id from offers where item_id = ? and status in ('declined', 'expired', 'accepted')`,
-        [itemId],
-      );
-    return new Set(rows.map((r) => r.staff_id));
-  }
-
-  async hasPendingOffer(itemId: string): Promise<boolean> {
-    const rows = await this.em
-      .getConnection()
-      .execute<{ n: number }[]>(
-        `select count(*)::int as n from offers where item_id = ? and status = 'pending'`,
-        [itemId],
-      );
-    return rows[0].n > 0;
+    return { candidates, excluded: new Set(rows.filter((r) => r.excluded).map((r) => r.staff_id)) };
   }
 
   /**
@@ -218,6 +216,7 @@ export class RoutingRepository {
          join queue_members m on m.queue_id = c.queue_id and m.user_id = ?
         where c.outcome = any(?::text[]) and c.status = any(?::text[])
           and not exists (select 1 from offers o where o.item_id = c.id and o.status = 'pending')
+          and not exists (select 1 from staff_presence h where h.current_call_id = c.id)
         order by c.priority desc, coalesce(c.queued_at, c.arrived_at) asc, c.id asc
         limit ?`,
       [userId, pgArray(WAITING_OUTCOMES), pgArray(WAITING_STATUSES), limit],

@@ -21,8 +21,6 @@ import {
 import { decideRouting } from '@/modules/routing/strategies';
 import type { RoutingDecision } from '@/modules/routing/routing.types';
 
-type ClaimResult = 'offered' | 'staff-busy' | 'item-taken';
-
 /** A call offered to a person chosen by hand. */
 export interface ManualOffer {
   offerId: string;
@@ -56,6 +54,19 @@ interface OfferRow {
   ring_group: string | null;
 }
 
+interface AcceptedRow extends OfferRow {
+  username: string | null;
+  queue_code: string | null;
+  /** uuid[]: node-postgres returns it as an array or, for some types, as '{a,b}'. */
+  released: string[] | string;
+}
+
+function pgUuids(value: string[] | string): string[] {
+  if (Array.isArray(value)) return value;
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner === '' ? [] : inner.split(',');
+}
+
 function isUniqueViolation(err: unknown, constraint: string): boolean {
   const e = err as { code?: string; constraint?: string; message?: string };
   return (
@@ -85,17 +96,25 @@ export class RoutingService {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
-  /** Offers a waiting call to the next eligible person of its queue, if there is one. */
+  /**
+   * Offers a waiting call to the next eligible person of its queue, if there is one. A call that
+   * arrived with a queue and cannot be offered to anyone is recorded as `queued`: waiting in our
+   * queue, which is what the console shows until someone becomes free.
+   */
   async routeCall(callId: string, trigger: string): Promise<string[]> {
-    const call = await this.repo.loadCall(callId);
-    if (!call || !call.queueId || !call.strategy || !isWaiting(call)) return [];
-    if (await this.repo.hasPendingOffer(call.id)) return [];
-    await this.scheduleMaxWait(call);
-
-    const now = new Date();
+    const [call, { candidates, excluded }] = await Promise.all([
+      this.repo.loadCall(callId),
+      this.repo.candidatesFor(callId),
+    ]);
+    if (!call || !call.queueId || !call.strategy || !isWaiting(call) || call.pendingOffer) {
+      return [];
+    }
+    const queueId = call.queueId;
+    const roundRobin = call.strategy === 'round-robin';
+    const roundRobinCursor = roundRobin ? await this.redis.get(this.cursorKey(queueId)) : null;
     const decision = decideRouting({
       strategy: call.strategy,
-      candidates: await this.repo.candidates(call.queueId),
+      candidates,
       item: {
         kind: 'call',
         id: call.id,
@@ -105,72 +124,78 @@ export class RoutingService {
         requiredSkill: 1,
       },
       capacity: { maxCalls: 1, maxRequests: this.config.routing.maxOpenRequests },
-      now,
-      excluded: await this.repo.excludedFor(call.id),
-      roundRobinCursor: await this.redis.get(this.cursorKey(call.queueId)),
+      now: new Date(),
+      excluded,
+      roundRobinCursor,
     });
 
-    const offeredTo: string[] = [];
-    const ringGroup = decision.ringAll ? randomUUID() : null;
-    for (const staffId of decision.ordered) {
-      const offerId = randomUUID();
-      const result = await this.claim(call, staffId, offerId, ringGroup);
-      if (result === 'item-taken') break;
-      if (result === 'staff-busy') continue;
-      offeredTo.push(staffId);
-      await this.afterOffer(call, staffId, offerId);
-      if (!decision.ringAll) break;
-    }
-    await this.record(call, decision, trigger, offeredTo);
-    if (offeredTo.length > 0 && !decision.ringAll) {
-      await this.redis.set(this.cursorKey(call.queueId), offeredTo[0], 'EX', 86400);
-    }
+    // The max-wait job is idempotent (one job id per leg), so it need not delay the claim.
+    const [claimed] = await Promise.all([
+      decision.ordered.length === 0 ? [] : this.claim(call, decision.ordered, decision.ringAll),
+      this.scheduleMaxWait(call),
+    ]);
+    const offeredTo = claimed.map((c) => c.staffId);
+    const usernames = new Map(candidates.map((c) => [c.staffId, c.username]));
+    await Promise.all([
+      ...claimed.map((c) => this.afterOffer(call, c.staffId, c.offerId, usernames.get(c.staffId))),
+      this.record(call, decision, trigger, offeredTo),
+      offeredTo.length > 0 && roundRobin
+        ? this.redis.set(this.cursorKey(queueId), offeredTo[0], 'EX', 86400)
+        : null,
+      offeredTo.length === 0 && call.status === 'arrived' && call.queueCode !== null
+        ? this.calls.recordRouterEvent(call.id, {
+            id: `queued:${call.id}`,
+            type: 'queued',
+            at: new Date(Math.max(Date.now(), call.arrivedAt.getTime())),
+            agent: null,
+            queue: call.queueCode,
+          })
+        : null,
+    ]);
     return offeredTo;
   }
 
   async accept(offerId: string, userId: string): Promise<{ offerId: string; itemId: string }> {
-    const { row, released } = await this.em.fork().transactional(async (tx) => {
-      const accepted = await tx.execute<OfferRow[]>(
-        `update offers set status = 'accepted', resolved_at = now()
+    // One statement, so one atomic step: the offer is accepted, the rest of its ring group is
+    // cancelled and freed, and the person is busy with the call.
+    const rows = await this.em.getConnection().execute<AcceptedRow[]>(
+      `with accepted as (
+         update offers o set status = 'accepted', resolved_at = now()
           where id = ? and staff_id = ? and status = 'pending' and expires_at > now()
-          returning item_id, staff_id, kind, ring_group`,
-        [offerId, userId],
-      );
-      if (accepted.length === 0) await this.explainUnavailableOffer(tx, offerId, userId);
-      const offer = accepted[0];
-      const others = offer.ring_group
-        ? await tx.execute<{ staff_id: string }[]>(
-            `update offers set status = 'cancelled', resolved_at = now()
-              where ring_group = ? and status = 'pending' returning staff_id`,
-            [offer.ring_group],
-          )
-        : [];
-      await tx.execute(
-        `update staff_presence set state = 'busy', state_since = now(), current_call_id = ?,
+          returning item_id, staff_id, kind, ring_group
+       ), others as (
+         update offers o set status = 'cancelled', resolved_at = now()
+           from accepted a
+          where o.ring_group = a.ring_group and o.id <> ? and o.status = 'pending'
+          returning o.staff_id
+       ), released as (
+         update staff_presence p set state = 'idle', state_since = now(), updated_at = now()
+          where p.user_id in (select staff_id from others) and p.state = 'offered'
+       ), busy as (
+         update staff_presence p set state = 'busy', state_since = now(), current_call_id = a.item_id,
                 consecutive_no_answers = 0, updated_at = now(),
-                calls_today = case when calls_today_date = (now() at time zone 'utc')::date then calls_today + 1 else 1 end,
+                calls_today = case when p.calls_today_date = (now() at time zone 'utc')::date then p.calls_today + 1 else 1 end,
                 calls_today_date = (now() at time zone 'utc')::date
-          where user_id = ?`,
-        [offer.item_id, userId],
-      );
-      const releasedIds = others.map((o) => o.staff_id);
-      if (releasedIds.length > 0) {
-        await tx.execute(
-          `update staff_presence set state = 'idle', state_since = now(), updated_at = now()
-            where user_id = any(?::uuid[]) and state = 'offered'`,
-          [pgArray(releasedIds)],
-        );
-      }
-      return { row: offer, released: releasedIds };
-    });
-    const username = await this.username(userId);
-    const call = await this.repo.loadCall(row.item_id);
+           from accepted a
+          where p.user_id = a.staff_id
+       )
+       select a.item_id, a.staff_id, a.kind, a.ring_group,
+              (select username from users u where u.id = a.staff_id) as username,
+              (select q.code from calls c join queues q on q.id = c.queue_id
+                where c.id = a.item_id) as queue_code,
+              coalesce((select array_agg(staff_id) from others), '{}') as released
+         from accepted a`,
+      [offerId, userId, offerId],
+    );
+    if (rows.length === 0) await this.explainUnavailableOffer(this.em.fork(), offerId, userId);
+    const row = rows[0];
+    const released = pgUuids(row.released);
     await this.calls.recordRouterEvent(row.item_id, {
       id: `offer-accepted:${offerId}`,
       type: 'answered',
       at: new Date(),
-      agent: username,
-      queue: call?.queueCode ?? null,
+      agent: row.username,
+      queue: row.queue_code,
     });
     for (const staffId of released)
       this.publisher.toRooms(rooms.user(staffId), 'offer.revoked', {
@@ -326,6 +351,17 @@ export class RoutingService {
     const offerId = randomUUID();
     const withdrawn = await this.underCallLock(callId, async (tx, locked) => {
       requireWaiting(callId, locked);
+      // Accepted a moment ago, its `answered` step not recorded yet: someone is on it already.
+      const holders = await tx.execute<{ user_id: string }[]>(
+        `select user_id from staff_presence where current_call_id = ?`,
+        [callId],
+      );
+      if (holders.length > 0) {
+        throw new AppError(
+          'CALL_NOT_WAITING',
+          `Call ${callId} was just accepted: someone is on it; transfer it instead`,
+        );
+      }
       const cancelled = await this.cancelOffers(tx, callId);
       await this.claimChosen(tx, callId, staffId, offerId);
       return cancelled;
@@ -415,22 +451,71 @@ export class RoutingService {
     if (!recorded) throw callOver(callId, 'missed');
   }
 
+  /**
+   * Under the call's row lock, and only while the call waits with no pending offer, claims the
+   * first person of `ordered` who is still free (every one of them for ring-all) and inserts the
+   * offers, in one transaction. People whose row another transaction holds are skipped rather
+   * than waited for: whatever that transaction does either leaves them unable to take a call or
+   * ends in a reaction that offers them the waiting calls (accept, release, status change).
+   */
   private async claim(
     call: RoutableCall,
-    staffId: string,
-    offerId: string,
-    ringGroup: string | null,
-  ): Promise<ClaimResult> {
+    ordered: readonly string[],
+    ringAll: boolean,
+    attempt = 1,
+  ): Promise<{ staffId: string; offerId: string }[]> {
     try {
       return await this.em.fork().transactional(async (tx) => {
         const locked = await this.lockCall(tx, call.id);
-        if (!locked || !isWaiting(locked)) return 'item-taken';
-        const claimed = await this.claimIn(tx, call.id, staffId, offerId, ringGroup);
-        return claimed ? 'offered' : 'staff-busy';
+        if (!locked || !isWaiting(locked)) return [];
+        // This statement starts after the lock is held, so it sees an offer another process
+        // made under the same lock just before (ring-all offers have no unique index to stop
+        // a second group), and an accept that committed before the call's `answered` step is
+        // recorded: whoever accepted is on the call, so it is not offered again.
+        const rows = await tx.execute<{ staff_id: string; id: string }[]>(
+          `with pick as (
+             select s.user_id, t.ord
+               from unnest(?::uuid[]) with ordinality as t(user_id, ord)
+               join staff_presence s on s.user_id = t.user_id
+              where s.status = 'available' and s.state = 'idle' and s.current_call_id is null
+                and (s.cooldown_until is null or s.cooldown_until <= now())
+                and not exists (select 1 from offers o where o.item_id = ? and o.status = 'pending')
+                and not exists (select 1 from staff_presence h where h.current_call_id = ?)
+              order by t.ord
+              limit ?
+                for update of s skip locked
+           ), claimed as (
+             update staff_presence p
+                set state = 'offered', state_since = now(), last_offered_at = now(), updated_at = now()
+               from pick where p.user_id = pick.user_id
+             returning p.user_id, pick.ord
+           )
+           insert into offers (id, kind, item_id, staff_id, status, ring_group, created_at, expires_at)
+           select gen_random_uuid(), 'call', ?, claimed.user_id, 'pending', ?, now(),
+                  now() + make_interval(secs => ?)
+             from claimed order by claimed.ord
+           returning staff_id, id`,
+          [
+            pgArray(ordered),
+            call.id,
+            call.id,
+            ringAll ? ordered.length : 1,
+            call.id,
+            ringAll ? randomUUID() : null,
+            this.config.routing.offerTimeoutCallSeconds,
+          ],
+        );
+        const rank = new Map(ordered.map((id, i) => [id, i]));
+        return rows
+          .map((r) => ({ staffId: r.staff_id, offerId: r.id }))
+          .sort((x, y) => (rank.get(x.staffId) ?? 0) - (rank.get(y.staffId) ?? 0));
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'offers_one_pending_per_item')) return 'item-taken';
-      if (isUniqueViolation(err, 'offers_one_pending_call_per_staff')) return 'staff-busy';
+      // The lock makes both rare: the call or a person was offered elsewhere, nothing changed.
+      if (isUniqueViolation(err, 'offers_one_pending_per_item')) return [];
+      if (isUniqueViolation(err, 'offers_one_pending_call_per_staff') && attempt < 3) {
+        return this.claim(call, ordered, ringAll, attempt + 1);
+      }
       throw err;
     }
   }
@@ -563,20 +648,27 @@ export class RoutingService {
     await Promise.all(userIds.map((id) => this.drainWaitingFor(id)));
   }
 
+  /**
+   * The offer reaches the person as soon as its durable timeout exists; telling the console and
+   * recording the step follow. `username` saves a look-up when routing already read it.
+   */
   private async afterOffer(
     call: RoutableCall,
     staffId: string,
     offerId: string,
+    username?: string,
   ): Promise<ManualOffer> {
     const timeout = this.config.routing.offerTimeoutCallSeconds;
     const expiresAt = new Date(Date.now() + timeout * 1000).toISOString();
-    // Durable: the timeout survives a restart of this process because it lives in Redis.
-    await this.jobs.enqueue(
-      'routing.offer-timeout',
-      { offerId },
-      { delay: timeout * 1000, jobId: `offer-timeout-${offerId}` },
-    );
-    const { item, dossier } = await this.calls.describeForOffer(call.id);
+    const [, { item, dossier }] = await Promise.all([
+      // Durable: the timeout survives a restart of this process because it lives in Redis.
+      this.jobs.enqueue(
+        'routing.offer-timeout',
+        { offerId },
+        { delay: timeout * 1000, jobId: `offer-timeout-${offerId}` },
+      ),
+      this.calls.describeForOffer(call),
+    ]);
     this.publisher.toRooms(rooms.user(staffId), 'offer', {
       offerId,
       kind: 'call',
@@ -584,23 +676,37 @@ export class RoutingService {
       dossier,
       expiresAt,
     });
-    await this.presence.announce(staffId);
-    await this.calls.recordRouterEvent(call.id, {
-      id: `offer:${offerId}`,
-      type: 'offered',
-      at: new Date(),
-      agent: await this.username(staffId),
-      queue: call.queueCode,
-    });
+    await Promise.all([
+      this.presence.announce(staffId),
+      this.calls.recordRouterEvent(call.id, {
+        id: `offer:${offerId}`,
+        type: 'offered',
+        at: new Date(),
+        agent: username ?? (await this.username(staffId)),
+        queue: call.queueCode,
+      }),
+    ]);
     return { offerId, staffId, expiresAt };
   }
 
+  /** One statement: the offers are cancelled and their people freed together, or not at all. */
   private async withdrawOffers(
     callId: string,
     reason: string,
     except: string | null = null,
   ): Promise<string[]> {
-    const rows = await this.em.fork().transactional((tx) => this.cancelOffers(tx, callId, except));
+    const rows = await this.em.getConnection().execute<CancelledOffer[]>(
+      `with cancelled as (
+         update offers set status = 'cancelled', resolved_at = now()
+          where item_id = ? and status = 'pending' and staff_id is distinct from ?
+         returning id, staff_id
+       ), freed as (
+         update staff_presence set state = 'idle', state_since = now(), updated_at = now()
+          where user_id in (select staff_id from cancelled) and state = 'offered'
+       )
+       select id, staff_id from cancelled`,
+      [callId, except],
+    );
     await this.notifyWithdrawn(callId, rows, reason);
     return rows.map((r) => r.staff_id);
   }
@@ -694,21 +800,25 @@ export class RoutingService {
     trigger: string,
     offeredTo: string[],
   ): Promise<void> {
-    const em = this.em.fork();
-    em.create(RoutingDecisionRecord, {
-      itemId: call.id,
-      kind: 'call',
-      strategy: decision.strategy,
-      trigger,
-      candidates: { rejected: decision.rejected },
-      ordered: decision.ordered,
-      offeredTo,
-      reason:
-        offeredTo.length === 0 && decision.ordered.length > 0
-          ? `${decision.reason}; nobody could be claimed, waiting`
-          : decision.reason,
-    });
-    await em.flush();
+    const reason =
+      offeredTo.length === 0 && decision.ordered.length > 0
+        ? `${decision.reason}; nobody could be claimed, waiting`
+        : decision.reason;
+    // One statement rather than a unit of work: this runs for every routing decision.
+    await this.em.getConnection().execute(
+      `insert into routing_decisions (id, item_id, kind, at, strategy, trigger, candidates, ordered, offered_to, reason)
+       values (?, ?, 'call', now(), ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)`,
+      [
+        randomUUID(),
+        call.id,
+        decision.strategy,
+        trigger,
+        JSON.stringify({ rejected: decision.rejected }),
+        JSON.stringify(decision.ordered),
+        JSON.stringify(offeredTo),
+        reason,
+      ],
+    );
   }
 
   private async username(userId: string): Promise<string | null> {

@@ -84,9 +84,13 @@ export class PresenceService {
 
   async get(userId: string): Promise<PresenceDto> {
     const em = this.em.fork();
+    // The row exists for anyone who has ever been online; create it only when it does not.
+    const row = await em.findOne(StaffPresence, { user: userId }, { populate: ['user'] });
+    if (row) return PresenceDto.from(row);
     await this.ensureRow(em, userId);
-    const row = await em.findOneOrFail(StaffPresence, { user: userId }, { populate: ['user'] });
-    return PresenceDto.from(row);
+    return PresenceDto.from(
+      await em.findOneOrFail(StaffPresence, { user: userId }, { populate: ['user'] }),
+    );
   }
 
   async list(): Promise<PresenceDto[]> {

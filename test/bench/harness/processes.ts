@@ -14,14 +14,25 @@ const FD_LIMIT = 65_536;
  */
 export function spawnNode(
   script: string,
-  options: { env: NodeJS.ProcessEnv; cwd: string; ipc?: boolean; args?: string[] },
+  options: {
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+    ipc?: boolean;
+    args?: string[];
+    /** Flags for node itself, before the script (e.g. --cpu-prof, not allowed in NODE_OPTIONS). */
+    nodeArgs?: string[];
+  },
 ): ChildProcess {
   const raise = `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`;
-  const child = spawn('bash', ['-c', raise, process.execPath, script, ...(options.args ?? [])], {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'bash',
+    ['-c', raise, process.execPath, ...(options.nodeArgs ?? []), script, ...(options.args ?? [])],
+    {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    },
+  );
   started.add(child);
   child.once('exit', () => started.delete(child));
   // A message to a process that just died (Ctrl-C reaches every process in the group) fails

@@ -95,10 +95,17 @@ export class Sut {
     };
   }
 
-  private launch(name: string, script: string, port: number, extra: Record<string, string>) {
+  private launch(
+    name: string,
+    script: string,
+    port: number,
+    extra: Record<string, string>,
+    nodeArgs: string[] = [],
+  ) {
     const child = spawnNode(path.join(this.repoRoot, script), {
       cwd: this.repoRoot,
       env: this.env(port, extra),
+      nodeArgs,
     });
     const log = new OutputLog(path.join(this.logsDir, `${name}.log`));
     log.attach(child);
@@ -117,10 +124,14 @@ export class Sut {
     return server;
   }
 
-  /** Starts `node dist/src/main.js` and waits for /api/health to answer 200. */
+  /**
+   * Starts `node dist/src/main.js` and waits for /api/health to answer 200. BENCH_API_NODE_FLAGS
+   * (space-separated) go to node before the script, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+   */
   async startApi(name = 'api', extra: Record<string, string> = {}): Promise<ServerProcess> {
     const port = await freePort();
-    const server = this.launch(name, 'dist/src/main.js', port, extra);
+    const nodeArgs = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const server = this.launch(name, 'dist/src/main.js', port, extra, nodeArgs);
     const healthy = await waitUntil(
       async () => {
         if (!isRunning(server.child)) return true;

@@ -6,6 +6,7 @@ function call(overrides: Partial<CallDomainEvent> = {}): CallDomainEvent {
   return {
     type: 'call.missed',
     live: true,
+    source: 'telephony',
     callId: 'c-1',
     externalId: 'pbx-1',
     status: 'missed',

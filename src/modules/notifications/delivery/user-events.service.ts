@@ -48,32 +48,35 @@ export class UserEventsService {
     const allocation = [...counts.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([user_id, n]) => ({ user_id, n }));
-    const rows = await tx.execute<{ user_id: string; last_seq: string }[]>(
-      `insert into user_seq (user_id, last_seq)
-         select user_id, n from jsonb_to_recordset(?::jsonb) as t(user_id uuid, n int) order by user_id
-       on conflict (user_id) do update set last_seq = user_seq.last_seq + excluded.last_seq
-       returning user_id, last_seq`,
-      [JSON.stringify(allocation)],
-    );
-    const next = new Map<string, number>();
-    for (const row of rows) {
-      next.set(row.user_id, Number(row.last_seq) - (counts.get(row.user_id) ?? 0) + 1);
-    }
-    const stored = events.map((e): StoredUserEvent => {
-      const seq = next.get(e.userId)!;
-      next.set(e.userId, seq + 1);
-      return { userId: e.userId, seq, name: e.name, payload: { seq, ...e.payload } };
-    });
-    await tx.execute(
-      `insert into user_events (user_id, seq, name, payload)
-         select user_id, seq, name, payload
-         from jsonb_to_recordset(?::jsonb) as t(user_id uuid, seq bigint, name text, payload jsonb)`,
+    // One round trip: allocate, number each user's events in the order given, store them.
+    const rows = await tx.execute<{ seq: string }[]>(
+      `with alloc as (
+         insert into user_seq (user_id, last_seq)
+           select user_id, n from jsonb_to_recordset(?::jsonb) as t(user_id uuid, n int) order by user_id
+         on conflict (user_id) do update set last_seq = user_seq.last_seq + excluded.last_seq
+         returning user_id, last_seq
+       ), numbered as (
+         select e.ord, e.user_id, e.name, e.payload,
+                a.last_seq - count(*) over mine + row_number() over (mine order by e.ord) as seq
+           from jsonb_to_recordset(?::jsonb) as e(ord int, user_id uuid, name text, payload jsonb)
+           join alloc a on a.user_id = e.user_id
+         window mine as (partition by e.user_id)
+       ), stored as (
+         insert into user_events (user_id, seq, name, payload)
+           select user_id, seq, name, jsonb_build_object('seq', seq) || payload from numbered
+       )
+       select seq from numbered order by ord`,
       [
+        JSON.stringify(allocation),
         JSON.stringify(
-          stored.map((e) => ({ user_id: e.userId, seq: e.seq, name: e.name, payload: e.payload })),
+          events.map((e, ord) => ({ ord, user_id: e.userId, name: e.name, payload: e.payload })),
         ),
       ],
     );
+    const stored = events.map((e, i): StoredUserEvent => {
+      const seq = Number(rows[i].seq);
+      return { userId: e.userId, seq, name: e.name, payload: { seq, ...e.payload } };
+    });
     return stored;
   }
 

@@ -6,7 +6,7 @@ import { Client } from '@/modules/directory/entities/client.entity';
 import { missedCallAlert, thresholdAlert } from '@/modules/notifications/alert-rules';
 import { NotifyInput } from '@/modules/notifications/notifications.events';
 import { NotificationsService } from '@/modules/notifications/notifications.service';
-import { User } from '@/modules/staff/entities/user.entity';
+import { UsersService } from '@/modules/staff/users.service';
 import { StatsDomainEvent, StatsEventBus } from '@/modules/stats/stats.events';
 
 /** Alerts are written by a few at a time; a burst of events waits its turn instead of piling up. */
@@ -27,6 +27,7 @@ export class AlertRulesListener implements OnModuleInit, OnModuleDestroy {
     private readonly calls: CallsEventBus,
     private readonly stats: StatsEventBus,
     private readonly notifications: NotificationsService,
+    private readonly users: UsersService,
   ) {}
 
   onModuleInit(): void {
@@ -57,22 +58,13 @@ export class AlertRulesListener implements OnModuleInit, OnModuleDestroy {
     return missedCallAlert(event, {
       curatorId,
       clientName: client?.name ?? null,
-      supervisorIds: curatorId === null ? await this.supervisorIds(em) : [],
+      supervisorIds: curatorId === null ? await this.users.activeIdsWithRole('supervisor') : [],
     });
   }
 
   private async onStats(event: StatsDomainEvent): Promise<NotifyInput | null> {
     if (event.state !== 'raised') return null;
-    return thresholdAlert(event, await this.supervisorIds(this.em.fork()));
-  }
-
-  private async supervisorIds(em: EntityManager): Promise<string[]> {
-    const users = await em.find(
-      User,
-      { roles: { $contains: ['supervisor'] }, active: true },
-      { fields: ['id'] },
-    );
-    return users.map((u) => u.id);
+    return thresholdAlert(event, await this.users.activeIdsWithRole('supervisor'));
   }
 
   /** An alert that cannot be sent is logged; it must never break the stream for the next one. */

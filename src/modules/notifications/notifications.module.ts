@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CallsModule } from '@/modules/calls/calls.module';
 import { StatsModule } from '@/modules/stats/stats.module';
+import { StaffModule } from '@/modules/staff/staff.module';
 import { AlertRulesListener } from '@/modules/notifications/alert-rules.listener';
 import { BroadcastsController } from '@/modules/notifications/broadcasts.controller';
 import { BroadcastsService } from '@/modules/notifications/broadcasts.service';
@@ -11,7 +12,7 @@ import { NotificationsService } from '@/modules/notifications/notifications.serv
 
 /** Imported by the API and the worker; its gateways are in NotificationsGatewayModule. */
 @Module({
-  imports: [CallsModule, StatsModule],
+  imports: [CallsModule, StatsModule, StaffModule],
   controllers: [NotificationsController, BroadcastsController],
   providers: [
     UserEventsService,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { StaffModule } from '@/modules/staff/staff.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { RequestsController } from '@/modules/requests/requests.controller';
 import { RequestsEventBus } from '@/modules/requests/requests.events';
@@ -9,7 +10,7 @@ import { RequestsService } from '@/modules/requests/requests.service';
  * job, registered in WorkerModule like every processor).
  */
 @Module({
-  imports: [NotificationsModule],
+  imports: [NotificationsModule, StaffModule],
   controllers: [RequestsController],
   providers: [RequestsService, RequestsEventBus],
   exports: [RequestsService, RequestsEventBus],

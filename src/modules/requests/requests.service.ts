@@ -29,6 +29,7 @@ import {
   RequestSummary,
 } from '@/modules/requests/requests.events';
 import { User } from '@/modules/staff/entities/user.entity';
+import { UsersService } from '@/modules/staff/users.service';
 import { JobProducer } from '@/queue/job-producer.service';
 import { RealtimePublisher } from '@/realtime/realtime.publisher';
 import { rooms } from '@/realtime/realtime.events';
@@ -52,6 +53,7 @@ export class RequestsService {
     private readonly notifications: NotificationsService,
     private readonly bus: RequestsEventBus,
     private readonly config: AppConfig,
+    private readonly users: UsersService,
   ) {}
 
   /** Registers the request at its first stage; every template stage gets a row up front. */
@@ -273,7 +275,7 @@ export class RequestsService {
       assigneeId,
       dueAt,
     });
-    const userIds = assigneeId ? [assigneeId] : await this.supervisorIds(em);
+    const userIds = assigneeId ? [assigneeId] : await this.users.activeIdsWithRole('supervisor');
     if (userIds.length > 0) {
       await this.notifications.notify({
         sourceId: `request.stage-overdue:${stageId}:${dueAt}`,
@@ -286,15 +288,6 @@ export class RequestsService {
     }
     const found = await this.load(stage.request.id, em);
     this.emitChanged(found.request, 'overdue');
-  }
-
-  private async supervisorIds(em: EntityManager): Promise<string[]> {
-    const users = await em.find(
-      User,
-      { roles: { $contains: ['supervisor'] }, active: true },
-      { fields: ['id'] },
-    );
-    return users.map((u) => u.id);
   }
 
   /** After commit: the socket delta and, if a stage started or was re-dued, its overdue job. */

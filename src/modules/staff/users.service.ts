@@ -6,6 +6,7 @@ import { passwordHasher } from '@/modules/auth/password-hasher';
 import { User } from '@/modules/staff/entities/user.entity';
 import { CreateUserDto, UpdateUserDto } from '@/modules/staff/dto/user.dto';
 import { PageQueryDto } from '@/common/pagination/page.dto';
+import type { Role } from '@/common/auth/roles';
 
 @Injectable()
 export class UsersService {
@@ -26,6 +27,14 @@ export class UsersService {
     });
     await this.em.flush();
     return user;
+  }
+
+  /** Ids of the active people holding a role, e.g. the supervisors an alert goes to. */
+  async activeIdsWithRole(role: Role): Promise<string[]> {
+    const users = await this.em
+      .fork()
+      .find(User, { roles: { $contains: [role] }, active: true }, { fields: ['id'] });
+    return users.map((u) => u.id);
   }
 
   async get(id: string): Promise<User> {

@@ -47,6 +47,7 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'GET /api/stats/heatmap': ['admin', 'supervisor'],
   'GET /api/stats/forecast': ['admin', 'supervisor'],
   'GET /api/calls/{id}/routing': CONSOLE,
+  'GET /api/requests/{id}/routing': CONSOLE,
   'POST /api/telephony/events': ['connector'],
   'POST /api/calls': CONSOLE,
   'GET /api/calls': CONSOLE,

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import type { RequestChannel, RequestStatus } from '@/modules/requests/entities/request.entity';
 
-export type RequestChange = 'created' | 'advanced' | 'reassigned' | 'overdue';
+/** `assigned`: the person offered the request by routing accepted it. */
+export type RequestChange = 'created' | 'advanced' | 'reassigned' | 'assigned' | 'overdue';
 
 /** What consoles and the assignee need about a request that changed, without a query. */
 export interface RequestSummary {
@@ -35,11 +36,27 @@ export interface RequestStageOverdueEvent {
   dueAt: string;
 }
 
-export type RequestDomainEvent = RequestStageOverdueEvent;
+/**
+ * Raised after every committed change of who holds a request: routing offers an open request
+ * nobody holds, withdraws offers of one that was taken, and offers waiting work to whoever a
+ * change freed.
+ */
+export interface RequestAssignmentEvent {
+  type: 'request.assignment';
+  requestId: string;
+  change: Exclude<RequestChange, 'overdue'>;
+  status: RequestStatus;
+  queueId: string | null;
+  assigneeId: string | null;
+  /** Someone whose open requests went down by one: the previous holder, or the closer. */
+  freedUserId: string | null;
+}
+
+export type RequestDomainEvent = RequestStageOverdueEvent | RequestAssignmentEvent;
 
 /**
  * In-process domain events of the requests feature (published after commit). Alerts go through
- * NotificationsService directly; this is for other in-process subscribers such as stats.
+ * NotificationsService directly; routing subscribes to offer requests through queue strategies.
  */
 @Injectable()
 export class RequestsEventBus {

@@ -196,7 +196,7 @@ export class RequestsService {
       return last ? null : next;
     });
     const result = await this.load(id);
-    await this.afterChange(result, 'advanced', started);
+    await this.afterChange(result, 'advanced', started, before.request.currentAssignee?.id ?? null);
     return result;
   }
 
@@ -290,14 +290,60 @@ export class RequestsService {
     this.emitChanged(found.request, 'overdue');
   }
 
-  /** After commit: the socket delta and, if a stage started or was re-dued, its overdue job. */
+  /**
+   * Inside routing's transaction, when a person accepts the offer of a request: they take its
+   * current stage, within their capacity. False when the request is no longer open and unheld
+   * (someone assigned it by hand meanwhile); STAFF_AT_CAPACITY when they are full.
+   */
+  async takeOffered(tx: EntityManager, requestId: string, userId: string): Promise<boolean> {
+    const request = await tx.findOne(Request, requestId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!request || request.status !== 'open' || request.currentAssignee !== null) return false;
+    await this.takeCapacity(tx, userId, requestId);
+    const current = await tx.findOneOrFail(
+      RequestStage,
+      { request: requestId, doneAt: null },
+      { orderBy: { position: 'asc' } },
+    );
+    current.assignee = tx.getReference(User, userId);
+    request.currentAssignee = current.assignee;
+    request.updatedAt = new Date();
+    await tx.flush();
+    return true;
+  }
+
+  /** After routing's transaction committed an accepted offer: consoles and the person are told. */
+  async announceTaken(requestId: string): Promise<void> {
+    const found = await this.load(requestId, this.em.fork());
+    await this.afterChange(found, 'assigned', null);
+  }
+
+  /**
+   * After commit: the socket delta, the assignment event routing reacts to and, if a stage
+   * started or was re-dued, its overdue job.
+   */
   private async afterChange(
     found: RequestWithStages,
-    change: RequestChange,
+    change: Exclude<RequestChange, 'overdue'>,
     dueStage: RequestStage | null,
     previousAssigneeId: string | null = null,
   ): Promise<void> {
-    this.emitChanged(found.request, change, previousAssigneeId);
+    const { request } = found;
+    const assigneeId = request.currentAssignee?.id ?? null;
+    this.emitChanged(request, change, previousAssigneeId);
+    this.bus.publish({
+      type: 'request.assignment',
+      requestId: request.id,
+      change,
+      status: request.status,
+      queueId: request.queue?.id ?? null,
+      assigneeId,
+      freedUserId:
+        request.status !== 'open'
+          ? assigneeId
+          : previousAssigneeId !== assigneeId
+            ? previousAssigneeId
+            : null,
+    });
     const stage = dueStage ?? (change === 'created' ? found.stages[0] : null);
     if (stage?.dueAt) await this.scheduleOverdue(stage.id, stage.dueAt);
     await this.notifyAssignee(found, change, previousAssigneeId);

@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { filter, mergeMap, Subscription } from 'rxjs';
 import { CallsEventBus, CallDomainEvent } from '@/modules/calls/calls.events';
+import { RequestAssignmentEvent, RequestsEventBus } from '@/modules/requests/requests.events';
 import { StaffEventBus } from '@/modules/staff/staff.events';
+import { RequestRoutingService } from '@/modules/routing/request-routing.service';
 import { RoutingService } from '@/modules/routing/routing.service';
 
 /** The reactions that free people: they must never wait behind calls waiting to be routed. */
@@ -26,8 +28,10 @@ export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly routing: RoutingService,
+    private readonly requestRouting: RequestRoutingService,
     private readonly calls: CallsEventBus,
     private readonly staff: StaffEventBus,
+    private readonly requests: RequestsEventBus,
   ) {}
 
   onModuleInit(): void {
@@ -53,6 +57,12 @@ export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
               ),
             8,
           ),
+        )
+        .subscribe(),
+      this.requests.events$
+        .pipe(
+          filter((event): event is RequestAssignmentEvent => event.type === 'request.assignment'),
+          mergeMap((event) => this.safely(() => this.onRequest(event)), 8),
         )
         .subscribe(),
     );
@@ -90,6 +100,24 @@ export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
       case 'call.offered':
         return;
     }
+  }
+
+  /**
+   * An open request nobody holds is offered in its queue; one taken by hand or closed has its
+   * pending offers taken back; whoever a change freed may be offered waiting work.
+   */
+  private async onRequest(event: RequestAssignmentEvent): Promise<void> {
+    if (event.status === 'open' && event.assigneeId === null) {
+      if (event.queueId !== null) {
+        await this.requestRouting.routeRequest(event.requestId, `request.${event.change}`);
+      }
+    } else if (event.change !== 'created' && event.change !== 'assigned') {
+      await this.requestRouting.withdraw(
+        event.requestId,
+        event.status === 'open' ? 'reassigned' : 'closed',
+      );
+    }
+    if (event.freedUserId !== null) await this.routing.drainWaitingFor(event.freedUserId);
   }
 
   private async safely(work: () => Promise<unknown>): Promise<void> {

@@ -16,4 +16,11 @@ export class RoutingController {
   async decisions(@Param('id', ParseUUIDPipe) id: string): Promise<RoutingDecisionDto[]> {
     return (await this.routing.decisionsFor(id)).map((r) => RoutingDecisionDto.from(r));
   }
+
+  /** The same for a request routed through its queue's strategy. */
+  @Roles('admin', 'supervisor', 'receptionist')
+  @Get('requests/:id/routing')
+  async requestDecisions(@Param('id', ParseUUIDPipe) id: string): Promise<RoutingDecisionDto[]> {
+    return (await this.routing.decisionsFor(id)).map((r) => RoutingDecisionDto.from(r));
+  }
 }

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CallEventType } from '@/modules/calls/call-projection';
 
 /**
@@ -37,6 +38,7 @@ export interface OfferedCall {
   contactId: string | null;
 }
 
+/** What an offer of a call shows: `callId` is the telephony id the agent's phone knows. */
 export interface OfferItem {
   id: string;
   callId: string;
@@ -44,4 +46,45 @@ export interface OfferItem {
   queue: string | null;
   priority: number;
   waitingSince: string;
+}
+
+/** What an offer of a request shows; `id` is the request's id. */
+export interface RequestOfferItem {
+  id: string;
+  requestId: string;
+  number: number;
+  subject: string;
+  channel: string;
+  /** The caller's number when the request came from a call. */
+  from: string | null;
+  queue: string | null;
+  priority: number;
+  waitingSince: string;
+}
+
+/** The request as routing already read it, so describing it for an offer needs no look-up. */
+export interface OfferedRequest {
+  id: string;
+  number: number;
+  subject: string;
+  channel: string;
+  fromNumber: string | null;
+  queueCode: string | null;
+  priority: number;
+  createdAt: Date;
+  clientId: string | null;
+}
+
+/**
+ * What routing needs from the requests feature: the person who accepts an offer takes the
+ * request inside routing's transaction (so the offer and the assignment commit together), and
+ * is announced after the commit.
+ */
+export abstract class RequestDesk {
+  /** False when the request is no longer open and unheld; throws STAFF_AT_CAPACITY when full. */
+  abstract takeOffered(tx: EntityManager, requestId: string, userId: string): Promise<boolean>;
+  abstract announceTaken(requestId: string): Promise<void>;
+  abstract describeForOffer(
+    request: OfferedRequest,
+  ): Promise<{ item: RequestOfferItem; dossier: unknown }>;
 }

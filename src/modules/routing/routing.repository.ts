@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { QueueStrategy } from '@/modules/directory/entities/queue.entity';
 import { pgArray } from '@/database/pg-array';
-import type { Candidate } from '@/modules/routing/routing.types';
+import type { Candidate, RoutingDecision, WorkItem } from '@/modules/routing/routing.types';
 
 export interface RoutableCall {
   id: string;
@@ -51,6 +52,48 @@ interface CallRow {
   pending_offer: boolean;
 }
 
+/** An open request as routing weighs it; `held` when someone is on its current stage. */
+export interface RoutableRequest {
+  id: string;
+  number: number;
+  subject: string;
+  channel: string;
+  status: string;
+  held: boolean;
+  queueId: string | null;
+  queueCode: string | null;
+  strategy: QueueStrategy | null;
+  priority: number;
+  createdAt: Date;
+  curatorId: string | null;
+  clientId: string | null;
+  fromNumber: string | null;
+  pendingOffer: boolean;
+}
+
+interface RequestRow {
+  id: string;
+  number: number;
+  subject: string;
+  channel: string;
+  status: string;
+  held: boolean;
+  queue_id: string | null;
+  queue_code: string | null;
+  strategy: QueueStrategy | null;
+  priority: number;
+  created_at: Date;
+  curator_id: string | null;
+  client_id: string | null;
+  from_number: string | null;
+  pending_offer: boolean;
+}
+
+/** A decision as recorded: `strategy` is also `manual` for a person named by hand. */
+export type DecisionToRecord = Omit<RoutingDecision, 'strategy' | 'ringAll'> & {
+  strategy: string;
+};
+
 interface CandidateRow {
   staff_id: string;
   username: string;
@@ -59,12 +102,17 @@ interface CandidateRow {
   skill_level: number;
   idle_since: Date | null;
   open_calls: number;
-  open_requests: number | null;
+  /** bigint: node-postgres returns it as a string. */
+  open_requests: string | null;
   calls_today: number | null;
   last_offered_at: Date | null;
   cooldown_until: Date | null;
   excluded: boolean;
 }
+
+type WorkItemKind = WorkItem['kind'];
+/** Where an item's queue is found; a fixed map, so the table name is never caller input. */
+const ITEM_TABLES: Record<WorkItemKind, string> = { call: 'calls', request: 'requests' };
 
 const WAITING_STATUSES = ['arrived', 'queued', 'transferred', 'offered'];
 /** Answered and waiting can only be a call transferred after its first answer: a new leg. */
@@ -129,16 +177,57 @@ export class RoutingRepository {
     };
   }
 
+  async loadRequest(requestId: string): Promise<RoutableRequest | null> {
+    const rows = await this.em.getConnection().execute<RequestRow[]>(
+      `select r.id, r.number, r.subject, r.channel, r.status, r.current_assignee_id is not null as held,
+              r.queue_id, q.code as queue_code, q.strategy, r.priority, r.created_at,
+              cl.curator_id, r.client_id, c.from_number,
+              exists (select 1 from offers o where o.item_id = r.id and o.status = 'pending') as pending_offer
+         from requests r
+         left join queues q on q.id = r.queue_id
+         left join clients cl on cl.id = r.client_id
+         left join calls c on c.id = r.call_id
+        where r.id = ?`,
+      [requestId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      number: row.number,
+      subject: row.subject,
+      channel: row.channel,
+      status: row.status,
+      held: row.held,
+      queueId: row.queue_id,
+      queueCode: row.queue_code,
+      strategy: row.strategy,
+      priority: row.priority,
+      createdAt: new Date(row.created_at),
+      curatorId: row.curator_id,
+      clientId: row.client_id,
+      fromNumber: row.from_number,
+      pendingOffer: row.pending_offer,
+    };
+  }
+
   /**
    * The members of the call's queue as routing weighs them, and who must not be offered it
    * again: whoever declined it or let it time out, and whoever took it before it was transferred
    * away. One query by call id, so it runs beside loadCall on the path of every offer.
    */
-  async candidatesFor(itemId: string): Promise<{ candidates: Candidate[]; excluded: Set<string> }> {
+  async candidatesFor(
+    itemId: string,
+    kind: WorkItemKind = 'call',
+  ): Promise<{ candidates: Candidate[]; excluded: Set<string> }> {
+    // Open requests count with a pending offer of one: accepting it would add it.
     const rows = await this.em.getConnection().execute<CandidateRow[]>(
       `select u.id as staff_id, u.username, p.status, p.state, m.skill_level, p.idle_since,
               case when p.current_call_id is null then 0 else 1 end as open_calls,
-              p.open_requests, p.last_offered_at, p.cooldown_until,
+              (select count(*) from requests r where r.current_assignee_id = u.id and r.status = 'open')
+                + (select count(*) from offers o where o.staff_id = u.id and o.kind = 'request' and o.status = 'pending')
+                as open_requests,
+              p.last_offered_at, p.cooldown_until,
               case when p.calls_today_date = (now() at time zone 'utc')::date then p.calls_today else 0 end as calls_today,
               x.staff_id is not null as excluded
          from queue_members m
@@ -147,7 +236,7 @@ export class RoutingRepository {
          left join (select distinct o.staff_id from offers o
                      where o.item_id = ? and o.status in ('declined', 'expired', 'accepted')) x
            on x.staff_id = u.id
-        where m.queue_id = (select c.queue_id from calls c where c.id = ?)`,
+        where m.queue_id = (select i.queue_id from ${ITEM_TABLES[kind]} i where i.id = ?)`,
       [itemId, itemId],
     );
     const candidates = rows.map((r) => ({
@@ -158,7 +247,7 @@ export class RoutingRepository {
       skillLevel: r.skill_level,
       idleSince: r.idle_since ? new Date(r.idle_since) : null,
       openCalls: Number(r.open_calls),
-      openRequests: r.open_requests ?? 0,
+      openRequests: Number(r.open_requests ?? 0),
       callsHandledToday: r.calls_today ?? 0,
       lastOfferedAt: r.last_offered_at ? new Date(r.last_offered_at) : null,
       cooldownUntil: r.cooldown_until ? new Date(r.cooldown_until) : null,
@@ -206,6 +295,62 @@ export class RoutingRepository {
       .getConnection()
       .execute<{ id: string }[]>(`select id from queues where code = ?`, [code]);
     return rows.length > 0;
+  }
+
+  /**
+   * Unheld open requests in the person's queues that nobody is being offered and they have not
+   * turned down, in serving order; none when the person has no room for a request right now
+   * (not available and idle, an offer of a request pending, or `maxOpen` requests held).
+   */
+  async waitingRequestsFor(userId: string, maxOpen: number, limit = 20): Promise<string[]> {
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+      `select r.id
+         from requests r
+         join queue_members m on m.queue_id = r.queue_id and m.user_id = ?
+         join staff_presence p on p.user_id = m.user_id and p.status = 'available' and p.state = 'idle'
+                              and (p.cooldown_until is null or p.cooldown_until <= now())
+        where r.status = 'open' and r.current_assignee_id is null
+          and not exists (select 1 from offers o where o.item_id = r.id and o.status = 'pending')
+          and not exists (select 1 from offers x where x.item_id = r.id and x.staff_id = p.user_id
+                                                   and x.status in ('declined', 'expired'))
+          and not exists (select 1 from offers y where y.staff_id = p.user_id
+                                                   and y.kind = 'request' and y.status = 'pending')
+          and (select count(*) from requests h
+                where h.current_assignee_id = p.user_id and h.status = 'open') < ?
+        order by r.priority desc, r.created_at asc, r.id asc
+        limit ?`,
+      [userId, maxOpen, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** One statement rather than a unit of work: this runs for every routing decision. */
+  async recordDecision(
+    kind: WorkItemKind,
+    itemId: string,
+    decision: DecisionToRecord,
+    trigger: string,
+    offeredTo: readonly string[],
+  ): Promise<void> {
+    const reason =
+      offeredTo.length === 0 && decision.ordered.length > 0
+        ? `${decision.reason}; nobody could be claimed, waiting`
+        : decision.reason;
+    await this.em.getConnection().execute(
+      `insert into routing_decisions (id, item_id, kind, at, strategy, trigger, candidates, ordered, offered_to, reason)
+       values (?, ?, ?, now(), ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)`,
+      [
+        randomUUID(),
+        itemId,
+        kind,
+        decision.strategy,
+        trigger,
+        JSON.stringify({ rejected: decision.rejected }),
+        JSON.stringify(decision.ordered),
+        JSON.stringify(offeredTo),
+        reason,
+      ],
+    );
   }
 
   /** Waiting calls in the person's queues, highest priority first, then the longest waiting. */

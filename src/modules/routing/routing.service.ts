@@ -13,13 +13,15 @@ import { PresenceService } from '@/modules/staff/presence.service';
 import { RoutingDecisionRecord } from '@/modules/routing/entities/routing-decision.entity';
 import { CallLedger } from '@/modules/routing/routing.ports';
 import {
+  DecisionToRecord,
   isClosed,
   isWaiting,
   RoutableCall,
   RoutingRepository,
 } from '@/modules/routing/routing.repository';
+import { RequestRoutingService } from '@/modules/routing/request-routing.service';
 import { decideRouting } from '@/modules/routing/strategies';
-import type { RoutingDecision } from '@/modules/routing/routing.types';
+import { isUniqueViolation } from '@/modules/routing/unique-violation';
 
 /** A call offered to a person chosen by hand. */
 export interface ManualOffer {
@@ -67,14 +69,6 @@ function pgUuids(value: string[] | string): string[] {
   return inner === '' ? [] : inner.split(',');
 }
 
-function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const e = err as { code?: string; constraint?: string; message?: string };
-  return (
-    (e.code === '23505' || /duplicate key/.test(e.message ?? '')) &&
-    (e.constraint === constraint || (e.message ?? '').includes(constraint))
-  );
-}
-
 /**
  * Offers waiting work to the right person. The decision is pure (strategies/); what makes it safe
  * with several API processes and workers is in PostgreSQL: the call row is locked while its offer
@@ -93,6 +87,7 @@ export class RoutingService {
     private readonly publisher: RealtimePublisher,
     private readonly config: AppConfig,
     private readonly calls: CallLedger,
+    private readonly requests: RequestRoutingService,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -161,7 +156,7 @@ export class RoutingService {
     const rows = await this.em.getConnection().execute<AcceptedRow[]>(
       `with accepted as (
          update offers o set status = 'accepted', resolved_at = now()
-          where id = ? and staff_id = ? and status = 'pending' and expires_at > now()
+          where id = ? and staff_id = ? and kind = 'call' and status = 'pending' and expires_at > now()
           returning item_id, staff_id, kind, ring_group
        ), others as (
          update offers o set status = 'cancelled', resolved_at = now()
@@ -187,7 +182,11 @@ export class RoutingService {
          from accepted a`,
       [offerId, userId, offerId],
     );
-    if (rows.length === 0) await this.explainUnavailableOffer(this.em.fork(), offerId, userId);
+    if (rows.length === 0) {
+      const kind = await this.offerKindOf(this.em.fork(), offerId, userId);
+      if (kind === 'request') return this.requests.accept(offerId, userId);
+      throw offerExpired();
+    }
     const row = rows[0];
     const released = pgUuids(row.released);
     await this.calls.recordRouterEvent(row.item_id, {
@@ -217,15 +216,25 @@ export class RoutingService {
           returning item_id, staff_id, kind, ring_group`,
         [offerId, userId],
       );
-      if (declined.length === 0) await this.explainUnavailableOffer(tx, offerId, userId);
-      await tx.execute(
-        `update staff_presence set state = 'idle', state_since = now(), updated_at = now(),
-                cooldown_until = now() + make_interval(secs => ?)
-          where user_id = ? and state = 'offered'`,
-        [cooldown, userId],
-      );
+      if (declined.length === 0) {
+        await this.offerKindOf(tx, offerId, userId);
+        throw offerExpired();
+      }
+      // Only a call offer made the person `offered`; a request offer left their state alone.
+      if (declined[0].kind === 'call') {
+        await tx.execute(
+          `update staff_presence set state = 'idle', state_since = now(), updated_at = now(),
+                  cooldown_until = now() + make_interval(secs => ?)
+            where user_id = ? and state = 'offered'`,
+          [cooldown, userId],
+        );
+      }
       return declined[0];
     });
+    if (row.kind === 'request') {
+      await this.requests.answered(row.item_id, 'declined');
+      return { offerId, itemId: row.item_id };
+    }
     await this.presence.announce(userId);
     await this.routeCall(row.item_id, 'declined');
     return { offerId, itemId: row.item_id };
@@ -241,6 +250,7 @@ export class RoutingService {
         [offerId],
       );
       if (expired.length === 0) return null;
+      if (expired[0].kind === 'request') return expired[0];
       // Consecutive no-answers put a person on break: they are probably away from the desk.
       await tx.execute(
         `update staff_presence
@@ -259,6 +269,10 @@ export class RoutingService {
       itemId: row.item_id,
       reason: 'expired',
     });
+    if (row.kind === 'request') {
+      await this.requests.answered(row.item_id, 'timeout');
+      return;
+    }
     await this.presence.announce(row.staff_id);
     await this.routeCall(row.item_id, 'timeout');
   }
@@ -325,7 +339,10 @@ export class RoutingService {
     await this.drainWaitingFor(userId);
   }
 
-  /** Someone became eligible: the oldest highest-priority call they can take is offered now. */
+  /**
+   * Someone became eligible: the oldest highest-priority call they can take is offered now, and
+   * if no call is waiting for them, a request. Calls come first: a caller is on the line.
+   */
   async drainWaitingFor(userId: string): Promise<void> {
     for (const callId of await this.repo.waitingCallsFor(userId)) {
       const offered = await this.routeCall(callId, 'staff-available');
@@ -333,6 +350,7 @@ export class RoutingService {
       const me = await this.presence.get(userId);
       if (me.status !== 'available' || me.state !== 'idle') return;
     }
+    await this.requests.drainFor(userId);
   }
 
   async decisionsFor(itemId: string): Promise<RoutingDecisionRecord[]> {
@@ -746,19 +764,20 @@ export class RoutingService {
     }
   }
 
-  private async explainUnavailableOffer(
-    tx: EntityManager,
+  /** The kind of an offer made to this person; NOT_FOUND for an offer that is not theirs. */
+  private async offerKindOf(
+    em: EntityManager,
     offerId: string,
     userId: string,
-  ): Promise<never> {
-    const rows = await tx.execute<{ staff_id: string }[]>(
-      `select staff_id from offers where id = ?`,
+  ): Promise<'call' | 'request'> {
+    const rows = await em.execute<{ staff_id: string; kind: 'call' | 'request' }[]>(
+      `select staff_id, kind from offers where id = ?`,
       [offerId],
     );
     if (rows.length === 0 || rows[0].staff_id !== userId) {
       throw new AppError('NOT_FOUND', `Offer ${offerId} does not exist or is not yours`);
     }
-    throw new AppError('OFFER_EXPIRED', 'This offer has expired or was taken by someone else');
+    return rows[0].kind;
   }
 
   private async scheduleMaxWait(call: RoutableCall): Promise<void> {
@@ -796,29 +815,11 @@ export class RoutingService {
 
   private async record(
     call: RoutableCall,
-    decision: Omit<RoutingDecision, 'strategy' | 'ringAll'> & { strategy: string },
+    decision: DecisionToRecord,
     trigger: string,
     offeredTo: string[],
   ): Promise<void> {
-    const reason =
-      offeredTo.length === 0 && decision.ordered.length > 0
-        ? `${decision.reason}; nobody could be claimed, waiting`
-        : decision.reason;
-    // One statement rather than a unit of work: this runs for every routing decision.
-    await this.em.getConnection().execute(
-      `insert into routing_decisions (id, item_id, kind, at, strategy, trigger, candidates, ordered, offered_to, reason)
-       values (?, ?, 'call', now(), ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)`,
-      [
-        randomUUID(),
-        call.id,
-        decision.strategy,
-        trigger,
-        JSON.stringify({ rejected: decision.rejected }),
-        JSON.stringify(decision.ordered),
-        JSON.stringify(offeredTo),
-        reason,
-      ],
-    );
+    await this.repo.recordDecision('call', call.id, decision, trigger, offeredTo);
   }
 
   private async username(userId: string): Promise<string | null> {
@@ -836,6 +837,10 @@ export class RoutingService {
 /** The current leg's wait began at the latest transfer, or when the caller was first queued. */
 function waitingSince(call: RoutableCall): Date {
   return (call.transfers > 0 ? call.transferredAt : null) ?? call.queuedAt ?? call.arrivedAt;
+}
+
+function offerExpired(): AppError {
+  return new AppError('OFFER_EXPIRED', 'This offer has expired or was taken by someone else');
 }
 
 function callOver(callId: string, status: string): AppError {

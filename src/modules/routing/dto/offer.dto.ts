@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
-import type { OfferItem } from '@/modules/routing/routing.ports';
+import type { OfferItem, RequestOfferItem } from '@/modules/routing/routing.ports';
 import type { RoutingDecisionRecord } from '@/modules/routing/entities/routing-decision.entity';
 
 export class OfferAnswerDto {
@@ -8,13 +8,16 @@ export class OfferAnswerDto {
   offerId!: string;
 }
 
-export interface OfferPayload {
-  offerId: string;
-  kind: 'call' | 'request';
-  item: OfferItem;
-  dossier: unknown;
-  expiresAt: string;
-}
+/** One payload shape for both kinds; `kind` says which item it carries. */
+export type OfferPayload =
+  | { offerId: string; kind: 'call'; item: OfferItem; dossier: unknown; expiresAt: string }
+  | {
+      offerId: string;
+      kind: 'request';
+      item: RequestOfferItem;
+      dossier: unknown;
+      expiresAt: string;
+    };
 
 export interface OfferRevokedPayload {
   offerId: string | null;

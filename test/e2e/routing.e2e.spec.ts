@@ -183,6 +183,37 @@ describe('routing (e2e)', () => {
     expect(onBreak.breakReason).toBe('no-answer');
   });
 
+  it('longest-idle counts idle time from the end of the last call, not from going available', async () => {
+    const first = await agentOnline();
+    const second = await agentOnline();
+    const queue = await queueWith([first, second]);
+    const firstOffer = nextEvent<Offer>(first.socket, 'offer');
+    const call = await registerCall(queue.code);
+    const offer = await firstOffer;
+    expect(offer.item.id).toBe(call.id);
+    const accepted = (await first.socket
+      .timeout(5000)
+      .emitWithAck('offer.accept', { offerId: offer.offerId })) as Ack<unknown>;
+    expect(accepted.ok).toBe(true);
+    await app.http.post(`/api/calls/${call.id}/end`).set(auth(first.token)).expect(200);
+    await eventually(
+      async () =>
+        (await app.http.get('/api/me/status').set(auth(first.token))).body as {
+          state: string;
+        },
+      (p) => p.state === 'idle',
+    );
+    // The first agent went available earlier, but has been idle only since their call ended.
+    const nextOffer = Promise.race([
+      nextEvent<Offer>(first.socket, 'offer').then((o) => ({ to: first.id, o })),
+      nextEvent<Offer>(second.socket, 'offer').then((o) => ({ to: second.id, o })),
+    ]);
+    const next = await registerCall(queue.code);
+    const { to, o } = await nextOffer;
+    expect(o.item.id).toBe(next.id);
+    expect(to).toBe(second.id);
+  });
+
   it('a waiting call is offered the moment someone becomes available', async () => {
     const late = await agentOnline(false);
     const queue = await queueWith([late]);

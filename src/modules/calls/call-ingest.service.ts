@@ -155,13 +155,24 @@ export class CallIngestService {
     const locked = await this.createAndLockCalls(rows, events, options);
     const callIds = new Map([...locked.values()].map((row) => [row.external_id, row.id]));
 
-    const inserted = await rows<{ id: string; call_id: string }>(
-      `insert into "call_events" ("id", "call_id", "type", "at", "line", "queue", "agent", "from", "to", "source", "received_at")
-       select e."id", e."call_id", e."type", e."at", e."line", e."queue", e."agent", e."from", e."to", ?, now()
-       from unnest(?::text[], ?::uuid[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-         as e("id", "call_id", "type", "at", "line", "queue", "agent", "from", "to")
-       on conflict ("id") do nothing
-       returning "id", "call_id"`,
+    // One round trip: the new events come back from RETURNING, and the calls' earlier events
+    // from the table (the statement's snapshot does not see its own inserts, so none twice).
+    const stored = await rows<StoredEvent & { fresh: boolean }>(
+      `with inserted as (
+         insert into "call_events" ("id", "call_id", "type", "at", "line", "queue", "agent", "from", "to", "source", "received_at")
+         select e."id", e."call_id", e."type", e."at", e."line", e."queue", e."agent", e."from", e."to", ?, now()
+         from unnest(?::text[], ?::uuid[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+           as e("id", "call_id", "type", "at", "line", "queue", "agent", "from", "to")
+         on conflict ("id") do nothing
+         returning "id", "call_id", "type", "at", "line", "queue", "agent", "from", "to"
+       )
+       select true as "fresh", "call_id", "id", "type", (extract(epoch from "at") * 1000)::float8 as "at_ms",
+              "line", "queue", "agent", "from", "to"
+         from inserted
+       union all
+       select false, "call_id", "id", "type", (extract(epoch from "at") * 1000)::float8,
+              "line", "queue", "agent", "from", "to"
+         from "call_events" where "call_id" in (select "call_id" from inserted)`,
       [
         options.source,
         events.map((e) => e.id),
@@ -175,21 +186,25 @@ export class CallIngestService {
         events.map((e) => e.to),
       ],
     );
+    const inserted = stored.filter((r) => r.fresh);
     const accepted = new Set(inserted.map((r) => r.id));
     const touched = [...new Set(inserted.map((r) => r.call_id))];
     if (touched.length === 0) return { accepted, callIds, changed: [] };
 
-    const stored = await rows<StoredEvent>(
-      `select "call_id", "id", "type", (extract(epoch from "at") * 1000)::float8 as "at_ms",
-         "line", "queue", "agent", "from", "to"
-       from "call_events" where "call_id" = any(?::uuid[])`,
-      [touched],
-    );
     const byCall = new Map<string, CallEventFact[]>();
-    for (const { call_id: callId, at_ms: atMs, ...fact } of stored) {
-      const list = byCall.get(callId) ?? [];
-      list.push({ ...fact, at: new Date(Math.round(atMs)) });
-      byCall.set(callId, list);
+    for (const e of stored) {
+      const list = byCall.get(e.call_id) ?? [];
+      list.push({
+        id: e.id,
+        type: e.type,
+        at: new Date(Math.round(e.at_ms)),
+        line: e.line,
+        queue: e.queue,
+        agent: e.agent,
+        from: e.from,
+        to: e.to,
+      });
+      byCall.set(e.call_id, list);
     }
 
     const projections = touched.map((id) => {

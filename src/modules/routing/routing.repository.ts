@@ -220,13 +220,15 @@ export class RoutingRepository {
     itemId: string,
     kind: WorkItemKind = 'call',
   ): Promise<{ candidates: Candidate[]; excluded: Set<string> }> {
-    // Open requests count with a pending offer of one: accepting it would add it.
+    // Open requests count with a pending offer of one: accepting it would add it. A call needs
+    // them only to rank by least-busy; counting them for 200 members on every call is not free.
     const rows = await this.em.getConnection().execute<CandidateRow[]>(
       `select u.id as staff_id, u.username, p.status, p.state, m.skill_level, p.idle_since,
               case when p.current_call_id is null then 0 else 1 end as open_calls,
-              (select count(*) from requests r where r.current_assignee_id = u.id and r.status = 'open')
+              case when ? = 'request' or q.strategy = 'least-busy' then
+                (select count(*) from requests r where r.current_assignee_id = u.id and r.status = 'open')
                 + (select count(*) from offers o where o.staff_id = u.id and o.kind = 'request' and o.status = 'pending')
-                as open_requests,
+              else 0 end as open_requests,
               p.last_offered_at, p.cooldown_until,
               case when p.calls_today_date = (now() at time zone 'utc')::date then p.calls_today else 0 end as calls_today,
               x.staff_id is not null as excluded
@@ -236,8 +238,9 @@ export class RoutingRepository {
          left join (select distinct o.staff_id from offers o
                      where o.item_id = ? and o.status in ('declined', 'expired', 'accepted')) x
            on x.staff_id = u.id
+         join queues q on q.id = m.queue_id
         where m.queue_id = (select i.queue_id from ${ITEM_TABLES[kind]} i where i.id = ?)`,
-      [itemId, itemId],
+      [kind, itemId, itemId],
     );
     const candidates = rows.map((r) => ({
       staffId: r.staff_id,

@@ -49,6 +49,14 @@ interface CancelledOffer {
   staff_id: string;
 }
 
+interface FinishedRow {
+  part: 'offer' | 'holder' | 'call';
+  offer_id: string | null;
+  user_id: string | null;
+  transfers: number | null;
+  wrap_up: number | null;
+}
+
 interface OfferRow {
   item_id: string;
   staff_id: string;
@@ -305,12 +313,42 @@ export class RoutingService {
 
   /** A call ended (or was abandoned): the person who had it goes to wrap-up or straight to idle. */
   async callFinished(callId: string): Promise<void> {
-    const released = await this.withdrawOffers(callId, 'ended');
-    const call = await this.repo.loadCall(callId);
-    const wrapUp = call?.wrapUpSeconds ?? 0;
-    const holders = await this.releaseHolders(this.em.fork(), callId, wrapUp);
-    await this.afterRelease(callId, call?.transfers ?? 0, wrapUp, holders);
-    await this.drainAll(released);
+    // One statement for every hang-up: pending offers withdrawn and their people freed, whoever
+    // was on the call released to wrap-up or idle (idle since now: the longest-idle clock).
+    const rows = await this.em.getConnection().execute<FinishedRow[]>(
+      `with cancelled as (
+         update offers set status = 'cancelled', resolved_at = now()
+          where item_id = ? and status = 'pending'
+         returning id, staff_id
+       ), freed as (
+         update staff_presence set state = 'idle', state_since = now(), updated_at = now()
+          where user_id in (select staff_id from cancelled) and state = 'offered'
+       ), finished as (
+         select c.transfers, coalesce(q.wrap_up_seconds, 0) as wrap_up
+           from calls c left join queues q on q.id = c.queue_id where c.id = ?
+       ), holders as (
+         update staff_presence p
+            set state = case when f.wrap_up > 0 then 'wrap_up'::staff_state else 'idle'::staff_state end,
+                idle_since = case when f.wrap_up > 0 then p.idle_since else now() end,
+                current_call_id = null, state_since = now(), updated_at = now()
+           from finished f
+          where p.current_call_id = ?
+         returning p.user_id
+       )
+       select 'offer' as part, id as offer_id, staff_id as user_id, null::int as transfers, null::int as wrap_up
+         from cancelled
+       union all select 'holder', null, user_id, null, null from holders
+       union all select 'call', null, null, transfers, wrap_up from finished`,
+      [callId, callId, callId],
+    );
+    const withdrawn = rows
+      .filter((r) => r.part === 'offer')
+      .map((r) => ({ id: r.offer_id as string, staff_id: r.user_id as string }));
+    const holders = rows.filter((r) => r.part === 'holder').map((r) => r.user_id as string);
+    const call = rows.find((r) => r.part === 'call');
+    await this.notifyWithdrawn(callId, withdrawn, 'ended');
+    await this.afterRelease(callId, call?.transfers ?? 0, call?.wrap_up ?? 0, holders);
+    await this.drainAll(withdrawn.map((w) => w.staff_id));
   }
 
   /** A call answered elsewhere (a telephony answered event): the answerer is busy with it. */
@@ -329,7 +367,7 @@ export class RoutingService {
 
   async wrapUpDone(userId: string, callId: string): Promise<void> {
     const rows = await this.em.fork().execute<{ user_id: string }[]>(
-      `update staff_presence set state = 'idle', state_since = now(), updated_at = now()
+      `update staff_presence set state = 'idle', state_since = now(), idle_since = now(), updated_at = now()
           where user_id = ? and state = 'wrap_up' and current_call_id is null returning user_id`,
       [userId],
     );
@@ -631,9 +669,10 @@ export class RoutingService {
     const rows = await em.execute<{ user_id: string }[]>(
       `update staff_presence
             set state = case when ? > 0 then 'wrap_up'::staff_state else 'idle'::staff_state end,
+                idle_since = case when ? > 0 then idle_since else now() end,
                 current_call_id = null, state_since = now(), updated_at = now()
           where current_call_id = ? returning user_id`,
-      [wrapUpSeconds, callId],
+      [wrapUpSeconds, wrapUpSeconds, callId],
     );
     return rows.map((r) => r.user_id);
   }

@@ -17,6 +17,37 @@ import { StaffEventBus } from '@/modules/staff/staff.events';
 
 export const CONSOLE_ROOMS = [rooms.role('receptionist'), rooms.role('supervisor')];
 
+interface PresenceRow {
+  user_id: string;
+  username: string;
+  display_name: string;
+  status: StaffStatus;
+  break_reason: string | null;
+  state: StaffState;
+  /** MikroORM's raw execute returns timestamps as text or Date depending on the type parser. */
+  state_since: Date | string;
+  idle_since: Date | string | null;
+  current_call_id: string | null;
+}
+
+function iso(value: Date | string): string {
+  return new Date(value).toISOString();
+}
+
+function presenceFromRow(r: PresenceRow): PresenceDto {
+  return {
+    userId: r.user_id,
+    username: r.username,
+    displayName: r.display_name,
+    status: r.status,
+    breakReason: r.break_reason,
+    state: r.state,
+    stateSince: iso(r.state_since),
+    idleSince: r.idle_since === null ? null : iso(r.idle_since),
+    currentCallId: r.current_call_id,
+  };
+}
+
 export interface StatePatch {
   state?: StaffState;
   currentCallId?: string | null;
@@ -75,9 +106,20 @@ export class PresenceService {
     });
   }
 
-  /** Tells the console and the person about a state that routing changed in its own transaction. */
-  async announce(userId: string): Promise<PresenceDto> {
-    const dto = await this.get(userId);
+  /**
+   * Tells the console and the person about a state that routing changed in its own transaction.
+   * Routing announces two or three times per call, so this is one plain query, not the ORM.
+   */
+  async announce(userId: string): Promise<PresenceDto | null> {
+    const rows = await this.em.getConnection().execute<PresenceRow[]>(
+      `select u.id as user_id, u.username, u.display_name, p.status, p.break_reason, p.state,
+              p.state_since, p.idle_since, p.current_call_id
+         from staff_presence p join users u on u.id = p.user_id
+        where p.user_id = ?`,
+      [userId],
+    );
+    if (rows.length === 0) return null;
+    const dto = presenceFromRow(rows[0]);
     this.publisher.toRooms([...CONSOLE_ROOMS, rooms.user(userId)], 'staff.changed', dto);
     return dto;
   }

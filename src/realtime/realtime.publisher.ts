@@ -46,7 +46,11 @@ export class RealtimePublisher implements OnApplicationShutdown {
 
   private ensureEmitter(): Emitter<ServerToClientEvents> {
     if (!this.emitter) {
-      this.emitterRedis = createRedis(this.config, 'socket.io-emitter');
+      // A fan-out emits to a thousand user rooms in one tick: auto-pipelining sends those
+      // PUBLISHes in one write instead of one write each.
+      this.emitterRedis = createRedis(this.config, 'socket.io-emitter', {
+        enableAutoPipelining: true,
+      });
       this.emitter = new Emitter<ServerToClientEvents>(this.emitterRedis, {
         key: socketIoKey(this.config.redis.prefix),
       });

@@ -16,11 +16,27 @@ function digest(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+/**
+ * A connector posts events many times a second with the same key: its look-up is kept this long
+ * per process. A revoked key stops working here at once and in other processes within this time.
+ */
+const API_KEY_CACHE_MS = 5_000;
+const API_KEY_CACHE_MAX = 1_000;
+
+interface CachedKey {
+  principal: Principal;
+  until: number;
+}
+
 // Verifying against this keeps a failed log-in for an unknown user as slow as for a known one.
 const DUMMY_HASH = passwordHasher.hash('timing-equaliser');
 
 @Injectable()
 export class AuthService {
+  private readonly keyCache = new Map<string, CachedKey>();
+  /** The minute each key's use was last recorded, so the job is enqueued once a minute. */
+  private readonly keyUsedMinute = new Map<string, number>();
+
   constructor(
     private readonly em: EntityManager,
     private readonly tokens: TokenService,
@@ -70,19 +86,41 @@ export class AuthService {
     if (!key) throw AppError.notFound('API key', id);
     key.revokedAt ??= new Date();
     await this.em.flush();
+    this.keyCache.clear();
   }
 
   async authenticateApiKey(key: string): Promise<Principal> {
     if (!key.startsWith(KEY_PREFIX)) throw new AppError('INVALID_API_KEY', 'API key is not valid');
-    const record = await this.em.findOne(ApiKey, { keyDigest: digest(key), revokedAt: null });
-    if (!record) throw new AppError('INVALID_API_KEY', 'API key is not valid or has been revoked');
-    // Recording use is not worth a write on every ingest request; one job per key and minute.
-    const minute = Math.floor(Date.now() / 60_000);
+    const keyDigest = digest(key);
+    const now = Date.now();
+    let cached = this.keyCache.get(keyDigest);
+    if (!cached || cached.until <= now) {
+      const record = await this.em.findOne(ApiKey, { keyDigest, revokedAt: null });
+      if (!record) {
+        this.keyCache.delete(keyDigest);
+        throw new AppError('INVALID_API_KEY', 'API key is not valid or has been revoked');
+      }
+      if (this.keyCache.size >= API_KEY_CACHE_MAX) this.keyCache.clear();
+      cached = {
+        principal: { kind: 'api-key', id: record.id, name: record.name, roles: ['connector'] },
+        until: now + API_KEY_CACHE_MS,
+      };
+      this.keyCache.set(keyDigest, cached);
+    }
+    await this.recordUse(cached.principal.id, now);
+    return cached.principal;
+  }
+
+  /** Recording use is not worth a write on every ingest request; one job per key and minute. */
+  private async recordUse(apiKeyId: string, now: number): Promise<void> {
+    const minute = Math.floor(now / 60_000);
+    if (this.keyUsedMinute.get(apiKeyId) === minute) return;
     await this.jobs.enqueue(
       'auth.api-key-used',
-      { apiKeyId: record.id, at: new Date().toISOString() },
-      { jobId: `api-key-used:${record.id}:${minute}` },
+      { apiKeyId, at: new Date(now).toISOString() },
+      { jobId: `api-key-used:${apiKeyId}:${minute}` },
     );
-    return { kind: 'api-key', id: record.id, name: record.name, roles: ['connector'] };
+    if (this.keyUsedMinute.size >= API_KEY_CACHE_MAX) this.keyUsedMinute.clear();
+    this.keyUsedMinute.set(apiKeyId, minute);
   }
 }

@@ -18,8 +18,11 @@ import { NotificationSettingsService } from '@/modules/notifications/notificatio
 import { NOTIFICATION_KINDS, NotifyInput } from '@/modules/notifications/notifications.events';
 import { sqlArray } from '@/modules/notifications/delivery/sql-array';
 
-/** Recipients written per transaction: bounds how long their seq rows stay locked. */
-const FAN_OUT_CHUNK = 500;
+/**
+ * Recipients written per transaction: bounds how long their seq rows stay locked, while a
+ * broadcast to a whole shift still takes one or two transactions.
+ */
+const FAN_OUT_CHUNK = 1000;
 const COLUMNS = 'id, user_id, kind, title, body, data, critical, created_at, read_at, archived_at';
 
 function encodeCursor(row: NotificationRow): string {
@@ -93,12 +96,16 @@ export class NotificationsService {
    */
   async fanOut(input: Required<NotifyInput>): Promise<void> {
     const recipients = [...new Set(input.userIds)].sort();
+    const delivered: string[] = [];
     for (let i = 0; i < recipients.length; i += FAN_OUT_CHUNK) {
-      await this.fanOutChunk(input, recipients.slice(i, i + FAN_OUT_CHUNK));
+      delivered.push(...(await this.fanOutChunk(input, recipients.slice(i, i + FAN_OUT_CHUNK))));
     }
+    // Counts after every notification is out: they matter less than the notification itself.
+    await this.pushUnreadCounts(delivered);
   }
 
-  private async fanOutChunk(input: Required<NotifyInput>, userIds: string[]): Promise<void> {
+  /** Stores and pushes the notifications of one chunk; returns who was meant to get one. */
+  private async fanOutChunk(input: Required<NotifyInput>, userIds: string[]): Promise<string[]> {
     const em = this.em.fork();
     const now = new Date();
     const settings = await this.settings.loadMany(userIds, em);
@@ -110,7 +117,7 @@ export class NotificationsService {
       if (mode === 'silent') silent.add(userId);
       wanted.push(userId);
     }
-    if (wanted.length === 0) return;
+    if (wanted.length === 0) return [];
     const keyPrefix = `${input.sourceId}:`;
     const { created, stored } = await em.transactional(async (tx) => {
       const rows = await tx.execute<NotificationRow[]>(
@@ -154,7 +161,7 @@ export class NotificationsService {
         existing.map((r) => r.id),
       );
     }
-    await this.pushUnreadCounts(wanted);
+    return wanted;
   }
 
   async list(userId: string, query: InboxQueryDto): Promise<InboxPageDto> {

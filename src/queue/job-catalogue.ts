@@ -26,6 +26,8 @@ export interface JobPayloads {
   'routing.max-wait': { callId: string; leg?: number };
   /** After-call work is over: the person becomes idle and may be offered waiting work. */
   'routing.wrap-up-done': { userId: string; callId: string };
+  /** Every 15 s: route calls and requests whose live routing was lost with a killed process. */
+  'routing.recover': Record<string, never>;
   /** One notification per recipient, idempotent per (sourceId, recipient). */
   'notifications.fan-out': Required<NotifyInput>;
   /** Re-notify whoever has not acknowledged a broadcast yet, then schedule the next round. */
@@ -47,6 +49,7 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'routing.offer-timeout': QUEUES.routing,
   'routing.max-wait': QUEUES.routing,
   'routing.wrap-up-done': QUEUES.routing,
+  'routing.recover': QUEUES.routing,
   'notifications.fan-out': QUEUES.notifications,
   'notifications.broadcast-renotify': QUEUES.notifications,
   'notifications.purge-user-events': QUEUES.notifications,

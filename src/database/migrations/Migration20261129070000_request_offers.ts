@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Requests are offered through their queue's strategy like calls. */
+/** Requests are offered through their queue's strategy like calls; waiting work is indexed. */
 export class Migration20261129070000_request_offers extends Migration {
   override async up(): Promise<void> {
     // One request offer at a time per person: capacity is counted with the pending offer in it.
@@ -13,6 +13,10 @@ export class Migration20261129070000_request_offers extends Migration {
     );
     this.addSql(
       `create index "requests_open_by_assignee_index" on "requests" ("current_assignee_id") where "status" = 'open';`,
+    );
+    // Calls waiting for someone: the drain on someone becoming free and the recovery sweep.
+    this.addSql(
+      `create index "calls_waiting_index" on "calls" ("queue_id", "priority" desc, "arrived_at") where "status" in ('arrived', 'queued', 'transferred', 'offered') and "outcome" in ('in_progress', 'answered');`,
     );
   }
 }

@@ -7,6 +7,7 @@ import { CallActionsService } from '@/modules/routing/call-actions.service';
 import { CallsLedgerAdapter } from '@/modules/routing/calls-ledger.adapter';
 import { RoutingController } from '@/modules/routing/routing.controller';
 import { RoutingEventsListener } from '@/modules/routing/routing-events.listener';
+import { RoutingRecoveryService } from '@/modules/routing/routing-recovery.service';
 import { RequestRoutingService } from '@/modules/routing/request-routing.service';
 import { RequestsDeskAdapter } from '@/modules/routing/requests-desk.adapter';
 import { CallLedger, RequestDesk } from '@/modules/routing/routing.ports';
@@ -20,12 +21,13 @@ import { RoutingService } from '@/modules/routing/routing.service';
   providers: [
     RoutingService,
     RequestRoutingService,
+    RoutingRecoveryService,
     CallActionsService,
     RoutingRepository,
     RoutingEventsListener,
     { provide: CallLedger, useClass: CallsLedgerAdapter },
     { provide: RequestDesk, useClass: RequestsDeskAdapter },
   ],
-  exports: [RoutingService],
+  exports: [RoutingService, RoutingRecoveryService],
 })
 export class RoutingModule {}

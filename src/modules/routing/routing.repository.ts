@@ -356,6 +356,51 @@ export class RoutingRepository {
     );
   }
 
+  /**
+   * Live waiting calls that nothing is routing: no pending offer, nobody on them, and no routing
+   * decision since the last event that asks for one (arrival, a telephony queue step, a
+   * transfer). That is a reaction lost with a process killed between the commit of the event and
+   * routing it. `graceSeconds` leaves the live reaction time to happen first.
+   */
+  async strandedCalls(graceSeconds: number, limit: number): Promise<string[]> {
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+      `select c.id
+         from calls c
+        where c.status = any(?::text[]) and c.outcome = any(?::text[]) and c.queue_id is not null
+          and c.last_event_at > now() - interval '6 hours'
+          and c.updated_at < now() - make_interval(secs => ?)
+          and not exists (select 1 from offers o where o.item_id = c.id and o.status = 'pending')
+          and not exists (select 1 from staff_presence h where h.current_call_id = c.id)
+          and not exists (
+            select 1 from routing_decisions d
+             where d.item_id = c.id
+               and d.at >= (select max(e.received_at) from call_events e
+                             where e.call_id = c.id
+                               and (e.type in ('arrived', 'transferred')
+                                    or (e.type = 'queued' and e.source <> 'system'))))
+        order by c.priority desc, coalesce(c.queued_at, c.arrived_at) asc
+        limit ?`,
+      [pgArray(WAITING_STATUSES), pgArray(WAITING_OUTCOMES), graceSeconds, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Open unheld requests in a queue that were never routed: the same lost reaction. */
+  async strandedRequests(graceSeconds: number, limit: number): Promise<string[]> {
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+      `select r.id
+         from requests r
+        where r.status = 'open' and r.current_assignee_id is null and r.queue_id is not null
+          and r.updated_at < now() - make_interval(secs => ?)
+          and not exists (select 1 from offers o where o.item_id = r.id and o.status = 'pending')
+          and not exists (select 1 from routing_decisions d where d.item_id = r.id)
+        order by r.priority desc, r.created_at asc
+        limit ?`,
+      [graceSeconds, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Waiting calls in the person's queues, highest priority first, then the longest waiting. */
   async waitingCallsFor(userId: string, limit = 20): Promise<string[]> {
     const rows = await this.em.getConnection().execute<{ id: string }[]>(

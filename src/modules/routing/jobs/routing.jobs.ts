@@ -1,13 +1,38 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { JobPayloads } from '@/queue/job-catalogue';
+import { JobPayloads, QUEUES } from '@/queue/job-catalogue';
 import { JobHandler } from '@/queue/job-handler.decorator';
+import { JobProducer } from '@/queue/job-producer.service';
+import { RoutingRecoveryService } from '@/modules/routing/routing-recovery.service';
 import { RoutingService } from '@/modules/routing/routing.service';
+
+const RECOVER_EVERY_MS = 15_000;
 
 /** Thin and retry-safe: every step re-reads state and only acts if it still applies. */
 @Injectable()
-export class RoutingJobs {
-  constructor(private readonly routing: RoutingService) {}
+export class RoutingJobs implements OnApplicationBootstrap {
+  constructor(
+    private readonly routing: RoutingService,
+    private readonly recovery: RoutingRecoveryService,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  /** Every worker upserts the same scheduler: one sweep per period whatever their number. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs
+      .queue(QUEUES.routing)
+      .upsertJobScheduler(
+        'routing.recover',
+        { every: RECOVER_EVERY_MS },
+        { name: 'routing.recover', data: {} },
+      );
+  }
+
+  @JobHandler('routing.recover')
+  async recover(job: Job<JobPayloads['routing.recover']>): Promise<void> {
+    const found = await this.recovery.sweep();
+    await job.updateProgress(found);
+  }
 
   @JobHandler('routing.offer-timeout')
   async offerTimeout(job: Job<JobPayloads['routing.offer-timeout']>): Promise<void> {

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { AppConfig } from '@/config/app-config';
 import { createRedis } from '@/redis/redis.module';
@@ -14,6 +14,7 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 /** Typed access to the queues for any process that produces jobs. */
 @Injectable()
 export class JobProducer implements OnApplicationShutdown {
+  private readonly logger = new Logger('JobProducer');
   private readonly queues = new Map<QueueName, Queue>();
   private readonly connection;
 
@@ -29,6 +30,10 @@ export class JobProducer implements OnApplicationShutdown {
         prefix: `${this.config.redis.prefix}:bull`,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       });
+      // A queue re-emits its connection's errors; with no listener an 'error' event throws and
+      // would take the process down (seen as "Connection is closed" during a shutdown). The
+      // connection reconnects by itself; a failed enqueue still rejects to its caller.
+      queue.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
       this.queues.set(name, queue);
     }
     return queue;

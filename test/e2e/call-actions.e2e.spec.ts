@@ -394,7 +394,9 @@ describe('manual call actions: end, assign, transfer, hold for callback (e2e)', 
         .post(`/api/calls/${id}/transfer`)
         .send({ toQueue: second })
         .expect(200);
-      expect(res.body).toMatchObject({ status: 'transferred', queueCode: second, offer: null });
+      expect(res.body).toMatchObject({ queueCode: second, offer: null });
+      // The transfer's routing reaction may have offered it already by the time of the answer.
+      expect(['transferred', 'offered']).toContain(res.body.status);
       const offer = await offered;
       expect(offer.item).toMatchObject({ id, queue: second });
       // Routed by the transfer's reaction or by the holder becoming idle, whichever came first.

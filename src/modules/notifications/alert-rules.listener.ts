@@ -1,6 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { mergeMap, Subscription } from 'rxjs';
+import { InFlight } from '@/common/lifecycle/in-flight';
 import { CallDomainEvent, CallsEventBus } from '@/modules/calls/calls.events';
 import { Client } from '@/modules/directory/entities/client.entity';
 import { missedCallAlert, thresholdAlert } from '@/modules/notifications/alert-rules';
@@ -18,9 +25,12 @@ const CONCURRENCY = 4;
  * and in the worker; `notify` only enqueues, and its idempotency key makes a repeat harmless.
  */
 @Injectable()
-export class AlertRulesListener implements OnModuleInit, OnModuleDestroy {
+export class AlertRulesListener
+  implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('AlertRules');
   private readonly subscriptions: Subscription[] = [];
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly em: EntityManager,
@@ -43,6 +53,11 @@ export class AlertRulesListener implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.subscriptions.forEach((s) => s.unsubscribe());
+  }
+
+  /** Alerts being enqueued finish while Redis is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.inFlight.settle(5_000);
   }
 
   private async onCall(event: CallDomainEvent): Promise<NotifyInput | null> {
@@ -70,8 +85,12 @@ export class AlertRulesListener implements OnModuleInit, OnModuleDestroy {
   /** An alert that cannot be sent is logged; it must never break the stream for the next one. */
   private async safely(rule: () => Promise<NotifyInput | null>): Promise<void> {
     try {
-      const alert = await rule();
-      if (alert) await this.notifications.notify(alert);
+      await this.inFlight.track(
+        (async () => {
+          const alert = await rule();
+          if (alert) await this.notifications.notify(alert);
+        })(),
+      );
     } catch (err) {
       this.logger.error(
         { err: err instanceof Error ? err.message : String(err) },

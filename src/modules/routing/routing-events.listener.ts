@@ -1,5 +1,12 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { filter, mergeMap, Subscription } from 'rxjs';
+import { InFlight } from '@/common/lifecycle/in-flight';
 import { CallsEventBus, CallDomainEvent } from '@/modules/calls/calls.events';
 import { RequestAssignmentEvent, RequestsEventBus } from '@/modules/requests/requests.events';
 import { StaffEventBus } from '@/modules/staff/staff.events';
@@ -22,9 +29,12 @@ const RELEASING: ReadonlySet<CallDomainEvent['type']> = new Set([
  * a hang-up queued behind them would keep its agent busy and make the backlog grow further.
  */
 @Injectable()
-export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
+export class RoutingEventsListener
+  implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('RoutingEvents');
   private readonly subscriptions: Subscription[] = [];
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly routing: RoutingService,
@@ -70,6 +80,11 @@ export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.subscriptions.forEach((s) => s.unsubscribe());
+  }
+
+  /** Reactions under way finish while Redis and the pool are still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.inFlight.settle(5_000);
   }
 
   private async onCall(event: CallDomainEvent): Promise<void> {
@@ -122,7 +137,7 @@ export class RoutingEventsListener implements OnModuleInit, OnModuleDestroy {
 
   private async safely(work: () => Promise<unknown>): Promise<void> {
     try {
-      await work();
+      await this.inFlight.track(work());
     } catch (err) {
       this.logger.error({ err }, 'routing reaction failed');
     }

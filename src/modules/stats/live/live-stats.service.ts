@@ -229,7 +229,8 @@ export class LiveStatsService {
                   max(extract(epoch from ?::timestamptz - coalesce(c.queued_at, c.arrived_at)))::float8
                     as longest
              from calls c
-            where c.arrived_at >= ?::timestamptz and c.queue_id is not null
+            where c.arrived_at >= ?::timestamptz and c.arrived_at < ?::timestamptz
+              and c.queue_id is not null
               and c.outcome = 'in_progress' and c.status in ${WAITING_STATUSES}
             group by 1
          ) w on w.queue_id = q.id
@@ -250,7 +251,15 @@ export class LiveStatsService {
             group by 1
          ) t on t.queue_id = q.id
         order by q.code`,
-      [now.toISOString(), since.toISOString(), todayFrom.toISOString(), now.toISOString()],
+      [
+        now.toISOString(),
+        since.toISOString(),
+        // The snapshot is as of `now`: a call stamped later (a connector's clock ahead, a
+        // snapshot taken for a past instant) is not waiting yet.
+        now.toISOString(),
+        todayFrom.toISOString(),
+        now.toISOString(),
+      ],
     );
   }
 

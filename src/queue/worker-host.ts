@@ -1,5 +1,11 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
 import type Redis from 'ioredis';
@@ -15,7 +21,9 @@ type Handler = (job: Job) => Promise<unknown>;
  * each job in its own MikroORM context. Refuses to start if a catalogued job has no handler.
  */
 @Injectable()
-export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('WorkerHost');
   private readonly workers: Worker[] = [];
   /** BullMQ does not close a connection it was given; these are closed after the workers. */
@@ -85,9 +93,15 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     return found;
   }
 
-  /** Waits for jobs in progress to finish (BullMQ close is graceful by default). */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Waits for jobs in progress to finish (BullMQ close is graceful by default) before any
+   * shutdown hook closes what they use: the pool, the producer, the socket emitter.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all(
       this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())),
     );

@@ -1,9 +1,9 @@
-import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import type Redis from 'ioredis';
 import type { Server } from 'socket.io';
 import { AppConfig } from '@/config/app-config';
-import { createRedis } from '@/redis/redis.module';
+import { createRedis, handlePublishFailures } from '@/redis/redis.module';
 import type { ServerToClientEvents } from '@/realtime/realtime.events';
 import { socketIoKey } from '@/realtime/socket-io.adapter';
 
@@ -48,9 +48,10 @@ export class RealtimePublisher implements OnApplicationShutdown {
     if (!this.emitter) {
       // A fan-out emits to a thousand user rooms in one tick: auto-pipelining sends those
       // PUBLISHes in one write instead of one write each.
-      this.emitterRedis = createRedis(this.config, 'socket.io-emitter', {
-        enableAutoPipelining: true,
-      });
+      this.emitterRedis = handlePublishFailures(
+        createRedis(this.config, 'socket.io-emitter', { enableAutoPipelining: true }),
+        new Logger('Realtime'),
+      );
       this.emitter = new Emitter<ServerToClientEvents>(this.emitterRedis, {
         key: socketIoKey(this.config.redis.prefix),
       });

@@ -1,11 +1,11 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { IncomingMessage } from 'node:http';
 import type Redis from 'ioredis';
 import { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '@/config/app-config';
-import { createRedis } from '@/redis/redis.module';
+import { createRedis, handlePublishFailures } from '@/redis/redis.module';
 
 export function isOriginAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
   // Server-side clients (connectors, tests, other services) send no Origin; browsers always do.
@@ -49,7 +49,10 @@ export class RealtimeIoAdapter extends IoAdapter {
       },
     }) as Server;
     // Every room emit is a PUBLISH; pipelining sends those of one tick in one write, not one each.
-    const pub = createRedis(this.config, 'socket.io-pub', { enableAutoPipelining: true });
+    const pub = handlePublishFailures(
+      createRedis(this.config, 'socket.io-pub', { enableAutoPipelining: true }),
+      new Logger('Realtime'),
+    );
     const sub = pub.duplicate({
       connectionName: 'switchboard:socket.io-sub',
       enableAutoPipelining: false,

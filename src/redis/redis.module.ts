@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 import { AppConfig } from '@/config/app-config';
 
@@ -27,4 +27,22 @@ export class RedisModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+}
+
+/**
+ * The Socket.IO Redis adapter and emitter call PUBLISH without handling its promise, so a
+ * PUBLISH on a connection that is closing (an emit racing a shutdown) would be an unhandled
+ * rejection, which ends the process. Here it is logged instead: a socket event lost at shutdown
+ * is replayed from user events, or re-sent as a delta, when the client reconnects.
+ */
+export function handlePublishFailures(client: Redis, logger: Logger): Redis {
+  const publish = client.publish.bind(client) as (...args: unknown[]) => Promise<number>;
+  (client as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (
+    ...args: unknown[]
+  ) => {
+    const sent = publish(...args);
+    sent.catch((err: Error) => logger.warn(`socket event not published: ${err.message}`));
+    return sent;
+  };
+  return client;
 }

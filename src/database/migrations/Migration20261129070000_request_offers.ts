@@ -14,6 +14,8 @@ export class Migration20261129070000_request_offers extends Migration {
     this.addSql(
       `create index "requests_open_by_assignee_index" on "requests" ("current_assignee_id") where "status" = 'open';`,
     );
+    // Open requests are counted from the requests themselves; this counter was never kept.
+    this.addSql(`alter table "staff_presence" drop column "open_requests";`);
     // Calls waiting for someone: the drain on someone becoming free and the recovery sweep.
     this.addSql(
       `create index "calls_waiting_index" on "calls" ("queue_id", "priority" desc, "arrived_at") where "status" in ('arrived', 'queued', 'transferred', 'offered') and "outcome" in ('in_progress', 'answered');`,

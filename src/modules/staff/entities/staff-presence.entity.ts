@@ -19,7 +19,6 @@ export class StaffPresence {
     | 'stateSince'
     | 'idleSince'
     | 'currentCallId'
-    | 'openRequests'
     | 'callsToday'
     | 'callsTodayDate'
     | 'consecutiveNoAnswers'
@@ -42,15 +41,15 @@ export class StaffPresence {
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   stateSince: Date = new Date();
 
-  /** When the person last became idle and available: the key of longest-idle routing. */
+  /**
+   * When the person last became free: went available, or finished a call (or its wrap-up).
+   * The key of longest-idle routing; a withdrawn or declined offer does not move it.
+   */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   idleSince: Date | null = null;
 
   @Property({ type: 'uuid', nullable: true })
   currentCallId: string | null = null;
-
-  @Property({ type: 'integer' })
-  openRequests: number = 0;
 
   @Property({ type: 'integer' })
   callsToday: number = 0;

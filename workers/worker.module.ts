@@ -11,6 +11,7 @@ import { NotificationsModule } from '@/modules/notifications/notifications.modul
 import { FanOutJob } from '@/modules/notifications/jobs/fan-out.job';
 import { BroadcastRenotifyJob } from '@/modules/notifications/jobs/broadcast-renotify.job';
 import { PurgeUserEventsJob } from '@/modules/notifications/jobs/purge-user-events.job';
+import { RecoverAlertsJob } from '@/modules/notifications/jobs/recover-alerts.job';
 import { StatsModule } from '@/modules/stats/stats.module';
 import { StatsLiveTickJob } from '@/modules/stats/jobs/stats-live-tick.job';
 import { StatsRecomputeJob } from '@/modules/stats/jobs/stats-recompute.job';
@@ -37,6 +38,7 @@ import { StageOverdueJob } from '@/modules/requests/jobs/stage-overdue.job';
     FanOutJob,
     BroadcastRenotifyJob,
     PurgeUserEventsJob,
+    RecoverAlertsJob,
     StatsRecomputeJob,
     StatsLiveTickJob,
     StatsSchedules,

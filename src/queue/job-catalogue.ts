@@ -32,6 +32,8 @@ export interface JobPayloads {
   'notifications.fan-out': Required<NotifyInput>;
   /** Re-notify whoever has not acknowledged a broadcast yet, then schedule the next round. */
   'notifications.broadcast-renotify': { broadcastId: string; round: number };
+  /** Every minute: missed-call alerts lost with a process killed after the call's commit. */
+  'notifications.recover-alerts': Record<string, never>;
   /** Hourly: delete user events past the retention. */
   'notifications.purge-user-events': Record<string, never>;
   /** Rewrites the rollup buckets touched by calls and offers changed since the watermark. */
@@ -52,6 +54,7 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'routing.recover': QUEUES.routing,
   'notifications.fan-out': QUEUES.notifications,
   'notifications.broadcast-renotify': QUEUES.notifications,
+  'notifications.recover-alerts': QUEUES.notifications,
   'notifications.purge-user-events': QUEUES.notifications,
   'stats.recompute': QUEUES.stats,
   'stats.live-tick': QUEUES.stats,

@@ -21,6 +21,6 @@ import { NotificationsService } from '@/modules/notifications/notifications.serv
     BroadcastsService,
     AlertRulesListener,
   ],
-  exports: [UserEventsService, NotificationsService, BroadcastsService],
+  exports: [UserEventsService, NotificationsService, BroadcastsService, AlertRulesListener],
 })
 export class NotificationsModule {}

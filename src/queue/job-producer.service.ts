@@ -51,6 +51,23 @@ export class JobProducer implements OnApplicationShutdown {
     await this.queue(JOB_QUEUE[name]).add(name, payload, options);
   }
 
+  /**
+   * A job every `everyMs`: one scheduler per job name, so every process may upsert it at boot
+   * and the job still runs once per period.
+   */
+  async repeat<N extends JobName>(
+    name: N,
+    everyMs: number,
+    payload: JobPayloads[N],
+    options?: JobsOptions,
+  ): Promise<void> {
+    await this.queue(JOB_QUEUE[name]).upsertJobScheduler(
+      name,
+      { every: everyMs },
+      { name, data: payload, ...(options ? { opts: options } : {}) },
+    );
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await this.connection.quit().catch(() => this.connection.disconnect());

@@ -46,10 +46,8 @@ export class RealtimePublisher implements OnApplicationShutdown {
 
   private ensureEmitter(): Emitter<ServerToClientEvents> {
     if (!this.emitter) {
-      // A fan-out emits to a thousand user rooms in one tick: auto-pipelining sends those
-      // PUBLISHes in one write instead of one write each.
       this.emitterRedis = handlePublishFailures(
-        createRedis(this.config, 'socket.io-emitter', { enableAutoPipelining: true }),
+        createRedis(this.config, 'socket.io-emitter'),
         new Logger('Realtime'),
       );
       this.emitter = new Emitter<ServerToClientEvents>(this.emitterRedis, {

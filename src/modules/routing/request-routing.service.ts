@@ -12,7 +12,7 @@ import { REDIS } from '@/redis/redis.module';
 import { RequestDesk } from '@/modules/routing/routing.ports';
 import { RoutableRequest, RoutingRepository } from '@/modules/routing/routing.repository';
 import { decideRouting } from '@/modules/routing/strategies';
-import { isUniqueViolation } from '@/modules/routing/unique-violation';
+import { inOfferOrder, isUniqueViolation } from '@/modules/routing/offer-claims';
 
 interface ClaimedOffer {
   staffId: string;
@@ -138,11 +138,6 @@ export class RequestRoutingService {
     return { offerId, itemId: requestId };
   }
 
-  /** Declined or not answered in time (the offer is already resolved): the next person. */
-  async answered(requestId: string, trigger: 'declined' | 'timeout'): Promise<void> {
-    await this.routeRequest(requestId, trigger);
-  }
-
   /** The request was taken by hand or closed: its pending offers are taken back. */
   async withdraw(requestId: string, reason: string): Promise<void> {
     const cancelled = await this.em.getConnection().execute<{ id: string; staff_id: string }[]>(
@@ -216,10 +211,7 @@ export class RequestRoutingService {
             this.config.routing.offerTimeoutRequestSeconds,
           ],
         );
-        const rank = new Map(ordered.map((id, i) => [id, i]));
-        return rows
-          .map((r) => ({ staffId: r.staff_id, offerId: r.id }))
-          .sort((x, y) => (rank.get(x.staffId) ?? 0) - (rank.get(y.staffId) ?? 0));
+        return inOfferOrder(rows, ordered);
       });
     } catch (err) {
       if (isUniqueViolation(err, 'offers_one_pending_per_item')) return [];

@@ -21,7 +21,7 @@ import {
 } from '@/modules/routing/routing.repository';
 import { RequestRoutingService } from '@/modules/routing/request-routing.service';
 import { decideRouting } from '@/modules/routing/strategies';
-import { isUniqueViolation } from '@/modules/routing/unique-violation';
+import { inOfferOrder, isUniqueViolation } from '@/modules/routing/offer-claims';
 
 /** A call offered to a person chosen by hand. */
 export interface ManualOffer {
@@ -240,7 +240,7 @@ export class RoutingService {
       return declined[0];
     });
     if (row.kind === 'request') {
-      await this.requests.answered(row.item_id, 'declined');
+      await this.requests.routeRequest(row.item_id, 'declined');
       return { offerId, itemId: row.item_id };
     }
     await this.presence.announce(userId);
@@ -278,7 +278,7 @@ export class RoutingService {
       reason: 'expired',
     });
     if (row.kind === 'request') {
-      await this.requests.answered(row.item_id, 'timeout');
+      await this.requests.routeRequest(row.item_id, 'timeout');
       return;
     }
     await this.presence.announce(row.staff_id);
@@ -561,10 +561,7 @@ export class RoutingService {
             this.config.routing.offerTimeoutCallSeconds,
           ],
         );
-        const rank = new Map(ordered.map((id, i) => [id, i]));
-        return rows
-          .map((r) => ({ staffId: r.staff_id, offerId: r.id }))
-          .sort((x, y) => (rank.get(x.staffId) ?? 0) - (rank.get(y.staffId) ?? 0));
+        return inOfferOrder(rows, ordered);
       });
     } catch (err) {
       // The lock makes both rare: the call or a person was offered elsewhere, nothing changed.

@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config';
-import { QUEUES } from '@/queue/job-catalogue';
 import { JobHandler } from '@/queue/job-handler.decorator';
 import { JobProducer } from '@/queue/job-producer.service';
 import { UserEventsService } from '@/modules/notifications/delivery/user-events.service';
@@ -19,13 +18,7 @@ export class PurgeUserEventsJob implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs
-      .queue(QUEUES.notifications)
-      .upsertJobScheduler(
-        'notifications.purge-user-events',
-        { every: PURGE_EVERY_MS },
-        { name: 'notifications.purge-user-events', data: {} },
-      );
+    await this.jobs.repeat('notifications.purge-user-events', PURGE_EVERY_MS, {});
   }
 
   @JobHandler('notifications.purge-user-events')

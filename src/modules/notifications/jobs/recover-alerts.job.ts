@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { JobPayloads, QUEUES } from '@/queue/job-catalogue';
+import { JobPayloads } from '@/queue/job-catalogue';
 import { JobHandler } from '@/queue/job-handler.decorator';
 import { JobProducer } from '@/queue/job-producer.service';
 import { AlertRulesListener } from '@/modules/notifications/alert-rules.listener';
@@ -16,13 +16,7 @@ export class RecoverAlertsJob implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs
-      .queue(QUEUES.notifications)
-      .upsertJobScheduler(
-        'notifications.recover-alerts',
-        { every: RECOVER_EVERY_MS },
-        { name: 'notifications.recover-alerts', data: {} },
-      );
+    await this.jobs.repeat('notifications.recover-alerts', RECOVER_EVERY_MS, {});
   }
 
   @JobHandler('notifications.recover-alerts')

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { JobPayloads, QUEUES } from '@/queue/job-catalogue';
+import { JobPayloads } from '@/queue/job-catalogue';
 import { JobHandler } from '@/queue/job-handler.decorator';
 import { JobProducer } from '@/queue/job-producer.service';
 import { RoutingRecoveryService } from '@/modules/routing/routing-recovery.service';
@@ -19,13 +19,7 @@ export class RoutingJobs implements OnApplicationBootstrap {
 
   /** Every worker upserts the same scheduler: one sweep per period whatever their number. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs
-      .queue(QUEUES.routing)
-      .upsertJobScheduler(
-        'routing.recover',
-        { every: RECOVER_EVERY_MS },
-        { name: 'routing.recover', data: {} },
-      );
+    await this.jobs.repeat('routing.recover', RECOVER_EVERY_MS, {});
   }
 
   @JobHandler('routing.recover')

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config';
-import { JOB_QUEUE, JobName, JobPayloads } from '@/queue/job-catalogue';
+import { JobName, JobPayloads } from '@/queue/job-catalogue';
 import { JobProducer } from '@/queue/job-producer.service';
 
 /**
@@ -30,12 +30,10 @@ export class StatsSchedules implements OnApplicationBootstrap {
     data: JobPayloads[N],
     attempts: number,
   ): Promise<void> {
-    await this.jobs
-      .queue(JOB_QUEUE[name])
-      .upsertJobScheduler(
-        name,
-        { every: everyMs },
-        { name, data, opts: { attempts, removeOnComplete: true, removeOnFail: { count: 100 } } },
-      );
+    await this.jobs.repeat(name, everyMs, data, {
+      attempts,
+      removeOnComplete: true,
+      removeOnFail: { count: 100 },
+    });
   }
 }

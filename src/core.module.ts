@@ -2,13 +2,25 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@/config/config.module';
 import { DatabaseModule } from '@/database/database.module';
 import { LoggerModule } from '@/common/logging/logger.module';
+import { OutboxModule } from '@/outbox/outbox.module';
 import { QueueModule } from '@/queue/queue.module';
 import { RealtimeModule } from '@/realtime/realtime.module';
 import { RedisModule } from '@/redis/redis.module';
 
-/** Infrastructure every process needs: config, logs, PostgreSQL, Redis, queues, socket publishing. */
+/**
+ * Infrastructure every process needs: config, logs, PostgreSQL, Redis, queues, socket publishing,
+ * the transactional outbox.
+ */
 @Module({
-  imports: [ConfigModule, LoggerModule, DatabaseModule, RedisModule, QueueModule, RealtimeModule],
-  exports: [ConfigModule, RedisModule, QueueModule, RealtimeModule],
+  imports: [
+    ConfigModule,
+    LoggerModule,
+    DatabaseModule,
+    RedisModule,
+    QueueModule,
+    RealtimeModule,
+    OutboxModule,
+  ],
+  exports: [ConfigModule, RedisModule, QueueModule, RealtimeModule, OutboxModule],
 })
 export class CoreModule {}

@@ -11,13 +11,13 @@ import { NotificationsModule } from '@/modules/notifications/notifications.modul
 import { FanOutJob } from '@/modules/notifications/jobs/fan-out.job';
 import { BroadcastRenotifyJob } from '@/modules/notifications/jobs/broadcast-renotify.job';
 import { PurgeUserEventsJob } from '@/modules/notifications/jobs/purge-user-events.job';
-import { RecoverAlertsJob } from '@/modules/notifications/jobs/recover-alerts.job';
 import { StatsModule } from '@/modules/stats/stats.module';
 import { StatsLiveTickJob } from '@/modules/stats/jobs/stats-live-tick.job';
 import { StatsRecomputeJob } from '@/modules/stats/jobs/stats-recompute.job';
 import { StatsSchedules } from '@/modules/stats/jobs/stats-schedules';
 import { RequestsModule } from '@/modules/requests/requests.module';
 import { StageOverdueJob } from '@/modules/requests/jobs/stage-overdue.job';
+import { OutboxRelayJob } from '@/outbox/outbox-relay.job';
 
 /** The worker process: every job processor, registered here and nowhere else. */
 @Module({
@@ -38,11 +38,11 @@ import { StageOverdueJob } from '@/modules/requests/jobs/stage-overdue.job';
     FanOutJob,
     BroadcastRenotifyJob,
     PurgeUserEventsJob,
-    RecoverAlertsJob,
     StatsRecomputeJob,
     StatsLiveTickJob,
     StatsSchedules,
     StageOverdueJob,
+    OutboxRelayJob,
   ],
 })
 export class WorkerModule {}

@@ -32,8 +32,6 @@ export interface JobPayloads {
   'notifications.fan-out': Required<NotifyInput>;
   /** Re-notify whoever has not acknowledged a broadcast yet, then schedule the next round. */
   'notifications.broadcast-renotify': { broadcastId: string; round: number };
-  /** Every minute: missed-call alerts lost with a process killed after the call's commit. */
-  'notifications.recover-alerts': Record<string, never>;
   /** Hourly: delete user events past the retention. */
   'notifications.purge-user-events': Record<string, never>;
   /** Rewrites the rollup buckets touched by calls and offers changed since the watermark. */
@@ -42,6 +40,8 @@ export interface JobPayloads {
   'stats.live-tick': Record<string, never>;
   /** A request stage's due time has come: alert unless it is done or was re-dued later. */
   'requests.stage-overdue': { stageId: string };
+  /** Every few seconds: outbox rows whose live dispatch was lost or failed (outbox.relay.ts). */
+  'outbox.relay': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -54,11 +54,11 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'routing.recover': QUEUES.routing,
   'notifications.fan-out': QUEUES.notifications,
   'notifications.broadcast-renotify': QUEUES.notifications,
-  'notifications.recover-alerts': QUEUES.notifications,
   'notifications.purge-user-events': QUEUES.notifications,
   'stats.recompute': QUEUES.stats,
   'stats.live-tick': QUEUES.stats,
   'requests.stage-overdue': QUEUES.requests,
+  'outbox.relay': QUEUES.maintenance,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];

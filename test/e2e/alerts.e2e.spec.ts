@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AlertRulesListener } from '@/modules/notifications/alert-rules.listener';
-import { JobProducer } from '@/queue/job-producer.service';
+import { OutboxRelay } from '@/outbox/outbox.relay';
 import { WorkerModule } from '@workers/worker.module';
 import {
   createClient,
@@ -104,7 +102,7 @@ describe('alerts from call events (e2e)', () => {
     expect(missed[0].data.externalId).toBe(live[0].callId);
   });
 
-  it('sends a missed-call alert lost with a killed process from the recovery pass, once', async () => {
+  it('sends a missed-call alert lost with a killed process from the outbox, once', async () => {
     const owner = await createUser(app, ['agent']);
     const phone = randomUsPhone();
     await createClient(app, admin, {
@@ -113,34 +111,37 @@ describe('alerts from call events (e2e)', () => {
       curatorId: owner.id,
     });
     const events = abandonedCall(phone.e164, 1);
-    await send(events);
     const ofThisCall = async () =>
       (await inbox(owner)).filter((n) => n.data.externalId === events[0].callId);
-    const waitForAlert = async () => {
-      const deadline = Date.now() + 10_000;
-      while ((await ofThisCall()).length === 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return ofThisCall();
-    };
-    expect(await waitForAlert()).toHaveLength(1);
 
-    // Stage the loss: as if the API died after committing the call, before enqueuing the alert.
+    // Stage the loss: the API commits the call (and its outbox row), then dies before the
+    // in-memory dispatch runs.
+    const dispatch = jest
+      .spyOn(app.app.get(OutboxRelay), 'dispatch')
+      .mockImplementation(() => Promise.resolve());
+    try {
+      await send(events);
+    } finally {
+      dispatch.mockRestore();
+    }
     const sql = (query: string, params: unknown[]) =>
       worker.get(MikroORM).em.fork().getConnection().execute<{ id: string }[]>(query, params);
     const [call] = await sql(`select id from calls where external_id = ?`, [events[0].callId]);
-    const sourceId = `call.abandoned:${call.id}`;
-    await sql(`delete from notifications where idempotency_key = ?`, [`${sourceId}:${owner.id}`]);
-    await sql(`update calls set updated_at = now() - interval '2 minutes' where id = ?`, [call.id]);
-    const jobId = `notify.${createHash('sha256').update(`missed-call|${sourceId}`).digest('hex')}`;
-    await (await worker.get(JobProducer).queue('notifications').getJob(jobId))?.remove();
+    const rows = `select id from outbox where topic = 'call.changed' and payload->>'callId' = ?`;
+    expect(await sql(rows, [call.id])).toHaveLength(1);
     expect(await ofThisCall()).toHaveLength(0);
 
-    const alerts = worker.get(AlertRulesListener);
-    expect(await alerts.recoverMissedCallAlerts()).toBeGreaterThanOrEqual(1);
-    expect(await waitForAlert()).toHaveLength(1);
-    // Its job is known now: a second pass enqueues nothing new.
-    await alerts.recoverMissedCallAlerts();
+    // Past the grace, the worker's relay delivers it; a second pass finds nothing to do.
+    await sql(`update outbox set next_attempt_at = now() where payload->>'callId' = ?`, [call.id]);
+    const relay = worker.get(OutboxRelay);
+    await relay.sweep();
+    await relay.sweep();
+    expect(await sql(rows, [call.id])).toHaveLength(0);
+    const deadline = Date.now() + 10_000;
+    while ((await ofThisCall()).length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Give a wrongly queued second alert time to arrive before counting.
     await new Promise((r) => setTimeout(r, 1000));
     expect(await ofThisCall()).toHaveLength(1);
   });

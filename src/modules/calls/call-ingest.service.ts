@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config';
 import { AppError } from '@/common/errors/app-error';
 import {
@@ -10,14 +10,15 @@ import {
   compareEvents,
   projectCall,
 } from '@/modules/calls/call-projection';
-import { CallsEventBus, CallSummary, callEventName } from '@/modules/calls/calls.events';
+import { CallDomainEvent, CallSummary, callEventName } from '@/modules/calls/calls.events';
 import type { CallEventSource } from '@/modules/calls/entities/call-event.entity';
 import type { CallSource } from '@/modules/calls/entities/call.entity';
 import type { UnmappedCodeKind } from '@/modules/calls/entities/unmapped-code.entity';
 import type { IncomingCallEvent } from '@/modules/calls/telephony-event';
 import { normalizePhone } from '@/modules/directory/phone-number';
-import { RealtimePublisher } from '@/realtime/realtime.publisher';
-import { rooms } from '@/realtime/realtime.events';
+import { OutboxMessage, outboxMessage } from '@/outbox/outbox.catalogue';
+import { outboxInsert } from '@/outbox/outbox.repository';
+import { OutboxRelay } from '@/outbox/outbox.relay';
 
 /** Calls whose latest event is older than this are history: stored, but not pushed live. */
 export const LIVE_WINDOW_MS = 6 * 3600 * 1000;
@@ -105,17 +106,16 @@ interface CodeIds {
  *    them (so the row converges whatever the delivery order), resolve codes, match the caller,
  *    and write all rows back in one `update … from unnest(…)`.
  *
- * Domain and socket events go out only after the commit.
+ * Each call whose status changed gets a `call.changed` outbox row in the same statement as the
+ * projection update; after the commit the rows are dispatched (console delta, routing, alerts —
+ * see call-changes.handler.ts), and the relay's sweep delivers any a killed process left behind.
  */
 @Injectable()
 export class CallIngestService {
-  private readonly logger = new Logger('CallIngest');
-
   constructor(
     private readonly em: EntityManager,
     private readonly config: AppConfig,
-    private readonly bus: CallsEventBus,
-    private readonly realtime: RealtimePublisher,
+    private readonly outbox: OutboxRelay,
   ) {}
 
   async ingest(
@@ -138,7 +138,8 @@ export class CallIngestService {
     events.forEach((event, index) => {
       if (statuses[index] === 'accepted' && !accepted.has(event.id)) statuses[index] = 'duplicate';
     });
-    this.announce(changed, options.source);
+    // Not awaited: the reactions run on (a routing reaction may itself be recording events here).
+    void this.outbox.dispatch(changed);
     return { statuses, callIds };
   }
 
@@ -146,7 +147,11 @@ export class CallIngestService {
     em: EntityManager,
     events: IncomingCallEvent[],
     options: IngestOptions,
-  ): Promise<{ accepted: Set<string>; callIds: Map<string, string>; changed: CallSummary[] }> {
+  ): Promise<{
+    accepted: Set<string>;
+    callIds: Map<string, string>;
+    changed: OutboxMessage<'call.changed'>[];
+  }> {
     const trx = em.getTransactionContext<Knex.Transaction>();
     if (!trx) throw new Error('call ingest must run inside a transaction');
     const rows: Rows = async <T>(sql: string, bindings: readonly unknown[]): Promise<T[]> =>
@@ -233,12 +238,14 @@ export class CallIngestService {
         contactId: row.contact_id,
       })),
     );
-    await this.writeProjections(rows, projected);
-    await this.appendNotes(rows, projected, options.notes);
-
+    const liveSince = Date.now() - LIVE_WINDOW_MS;
     const changed = projected
       .filter(({ row, projection }) => row.event_count === 0 || row.status !== projection.status)
-      .map((call) => summarize(call));
+      .map((call) =>
+        outboxMessage('call.changed', changeOf(summarize(call), options.source, liveSince)),
+      );
+    await this.writeProjections(rows, projected, changed);
+    await this.appendNotes(rows, projected, options.notes);
     return { accepted, callIds, changed };
   }
 
@@ -440,10 +447,16 @@ export class CallIngestService {
     return calls;
   }
 
-  private async writeProjections(rows: Rows, calls: ProjectedCall[]): Promise<void> {
+  /** The outbox rows of the changes ride on the same statement: no round trip of their own. */
+  private async writeProjections(
+    rows: Rows,
+    calls: ProjectedCall[],
+    changes: readonly OutboxMessage[],
+  ): Promise<void> {
     const p = calls.map((c) => c.projection);
+    const outbox = changes.length > 0 ? outboxInsert(changes) : null;
     await rows(
-      `update "calls" as c set
+      `${outbox ? 'with "projected" as (' : ''}update "calls" as c set
          "status" = v."status", "outcome" = v."outcome",
          "arrived_at" = v."arrived_at", "queued_at" = v."queued_at",
          "first_offered_at" = v."first_offered_at", "answered_at" = v."answered_at",
@@ -468,7 +481,7 @@ export class CallIngestService {
          "transfers", "offers", "event_count",
          "line_id", "queue_id", "answered_by_id", "client_id", "contact_id"
        )
-       where c."id" = v."id"`,
+       where c."id" = v."id"${outbox ? `) ${outbox.sql}` : ''}`,
       [
         calls.map((c) => c.row.id),
         p.map((x) => x.status),
@@ -493,6 +506,7 @@ export class CallIngestService {
         calls.map((c) => c.answeredById),
         calls.map((c) => c.clientId),
         calls.map((c) => c.contactId),
+        ...(outbox ? outbox.bindings : []),
       ],
     );
   }
@@ -523,28 +537,6 @@ export class CallIngestService {
       throw err;
     }
   }
-
-  private announce(changed: CallSummary[], source: CallEventSource): void {
-    const liveSince = Date.now() - LIVE_WINDOW_MS;
-    for (const summary of changed) {
-      const live = Date.parse(summary.at) >= liveSince;
-      const name = callEventName(summary.status);
-      try {
-        this.bus.publish({ ...summary, type: name, live, source });
-        if (live) {
-          this.realtime.toRooms(
-            [rooms.role('receptionist'), rooms.role('supervisor')],
-            name,
-            summary,
-          );
-        }
-      } catch (err) {
-        // The rows are committed; a failing subscriber must not turn the batch into an error
-        // that makes the connector resend events we already have.
-        this.logger.error({ err, callId: summary.callId }, 'publishing a call change failed');
-      }
-    }
-  }
 }
 
 /** Directory codes are lower-case; PBX configs are not always. */
@@ -562,6 +554,20 @@ function latestAnswerer(facts: readonly CallEventFact[]): string | null {
 
 function mapped(ids: Map<string, string>, code: string | null): string | null {
   return code === null ? null : (ids.get(code) ?? null);
+}
+
+/** History imports and late replays are recorded, but nobody is rung for a call long over. */
+function changeOf(
+  summary: CallSummary,
+  source: CallEventSource,
+  liveSince: number,
+): CallDomainEvent {
+  return {
+    ...summary,
+    type: callEventName(summary.status),
+    live: Date.parse(summary.at) >= liveSince,
+    source,
+  };
 }
 
 function summarize(call: ProjectedCall): CallSummary {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Observable, Subject } from 'rxjs';
+import { DomainEventBus } from '@/common/events/domain-event-bus';
 import type { CallOutcome, CallStatus } from '@/modules/calls/call-projection';
 import type { CallEventSource } from '@/modules/calls/entities/call-event.entity';
 
@@ -50,6 +50,12 @@ interface CallChangedOf<N extends CallDomainEventName> extends CallSummary {
   live: boolean;
   /** Who recorded the events that made the change: telephony, a person, or our own router. */
   source: CallEventSource;
+  /**
+   * True only when the outbox delivers the event late and the call has moved on since: the newer
+   * change's own event says what to do now, so reactions to the call's current state (routing,
+   * the console) skip it, while reactions to the fact (a missed-call alert) still act.
+   */
+  superseded?: boolean;
 }
 
 /** The typed union of call domain events, discriminated by `type`. */
@@ -60,15 +66,9 @@ export function callEventName(status: CallStatus): CallDomainEventName {
 }
 
 /**
- * In-process domain events of the calls feature, published after the transaction that changed
- * the call has committed, so a subscriber (routing) never acts on a row it cannot read yet.
+ * In-process domain events of the calls feature, published by the outbox relay after the
+ * transaction that changed the call (and wrote the event's outbox row) has committed, so a
+ * subscriber (routing) never acts on a row it cannot read yet.
  */
 @Injectable()
-export class CallsEventBus {
-  private readonly subject = new Subject<CallDomainEvent>();
-  readonly events$: Observable<CallDomainEvent> = this.subject.asObservable();
-
-  publish(event: CallDomainEvent): void {
-    this.subject.next(event);
-  }
-}
+export class CallsEventBus extends DomainEventBus<CallDomainEvent> {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CallChangesHandler } from '@/modules/calls/call-changes.handler';
 import { CallIngestService } from '@/modules/calls/call-ingest.service';
 import { CallsController } from '@/modules/calls/calls.controller';
 import { CallsEventBus } from '@/modules/calls/calls.events';
@@ -13,7 +14,14 @@ import { TelephonyService } from '@/modules/calls/telephony.service';
  */
 @Module({
   controllers: [TelephonyController, CallsController],
-  providers: [CallIngestService, CallsService, DossierService, TelephonyService, CallsEventBus],
+  providers: [
+    CallIngestService,
+    CallChangesHandler,
+    CallsService,
+    DossierService,
+    TelephonyService,
+    CallsEventBus,
+  ],
   exports: [CallsService, CallsEventBus, DossierService],
 })
 export class CallsModule {}

@@ -6,13 +6,8 @@ import { AppConfig } from '@/config/app-config';
 import { hasAnyRole, Principal } from '@/common/auth/roles';
 import { AppError } from '@/common/errors/app-error';
 import { PageQueryDto } from '@/common/pagination/page.dto';
-import {
-  CallIngestService,
-  IngestResult,
-  LIVE_WINDOW_MS,
-} from '@/modules/calls/call-ingest.service';
-import { CallEventType, CallOutcome, compareEvents } from '@/modules/calls/call-projection';
-import type { CallDomainEvent } from '@/modules/calls/calls.events';
+import { CallIngestService, IngestResult } from '@/modules/calls/call-ingest.service';
+import { CallEventType, compareEvents } from '@/modules/calls/call-projection';
 import {
   ListCallsQueryDto,
   RegisterCallDto,
@@ -38,21 +33,6 @@ export interface AppendedCallEvent {
 }
 
 const UNFINISHED_OUTCOMES = ['missed', 'abandoned'] as const;
-
-interface UnansweredRow {
-  id: string;
-  external_id: string;
-  status: 'missed' | 'abandoned';
-  outcome: CallOutcome;
-  queue_code: string | null;
-  line_code: string | null;
-  from_number: string | null;
-  last_event_at: Date | string;
-  arrived_at: Date | string;
-  client_id: string | null;
-  answered_by_id: string | null;
-  priority: number;
-}
 
 @Injectable()
 export class CallsService {
@@ -259,42 +239,6 @@ export class CallsService {
   }
 
   /** Idempotent: the first callback recorded stays, so two people marking it keep one time. */
-  /**
-   * Live calls that became missed or abandoned with their last change in [from, to), as the
-   * domain events that announced them: for a subscriber re-checking what it must have done when
-   * a process died between a commit and its reaction.
-   */
-  async unansweredChangedBetween(from: Date, to: Date, limit = 500): Promise<CallDomainEvent[]> {
-    const rows = await this.em.getConnection().execute<UnansweredRow[]>(
-      `select id, external_id, status, outcome, queue_code, line_code, from_number, last_event_at,
-              arrived_at, client_id, answered_by_id, priority
-         from calls
-        where status in ('missed', 'abandoned') and updated_at >= ? and updated_at < ?
-          and last_event_at > now() - make_interval(secs => ?)
-        order by updated_at
-        limit ?`,
-      [from.toISOString(), to.toISOString(), LIVE_WINDOW_MS / 1000, limit],
-    );
-    return rows.map((r) => ({
-      type: r.status === 'missed' ? ('call.missed' as const) : ('call.abandoned' as const),
-      live: true,
-      source: 'system' as const,
-      callId: r.id,
-      externalId: r.external_id,
-      status: r.status,
-      outcome: r.outcome,
-      queueCode: r.queue_code,
-      lineCode: r.line_code,
-      from: r.from_number,
-      at: new Date(r.last_event_at).toISOString(),
-      arrivedAt: new Date(r.arrived_at).toISOString(),
-      clientId: r.client_id,
-      answeredById: r.answered_by_id,
-      currentAgentId: null,
-      priority: r.priority,
-    }));
-  }
-
   async callbackDone(principal: Principal, id: string): Promise<Call> {
     const call = await this.load(id);
     if (!(UNFINISHED_OUTCOMES as readonly string[]).includes(call.outcome)) {

@@ -9,7 +9,6 @@ import {
 import { mergeMap, Subscription } from 'rxjs';
 import { InFlight } from '@/common/lifecycle/in-flight';
 import { CallDomainEvent, CallsEventBus } from '@/modules/calls/calls.events';
-import { CallsService } from '@/modules/calls/calls.service';
 import { Client } from '@/modules/directory/entities/client.entity';
 import { missedCallAlert, thresholdAlert } from '@/modules/notifications/alert-rules';
 import { NotifyInput } from '@/modules/notifications/notifications.events';
@@ -19,18 +18,12 @@ import { StatsDomainEvent, StatsEventBus } from '@/modules/stats/stats.events';
 
 /** Alerts are written by a few at a time; a burst of events waits its turn instead of piling up. */
 const CONCURRENCY = 4;
-/** The live path is given this long before the recovery pass looks at a call. */
-const RECOVERY_GRACE_MS = 30_000;
-/**
- * How far back the recovery pass looks. Shorter than the hour BullMQ keeps a completed notify
- * job, so an alert that went out is recognised by its job id and not fanned out again.
- */
-const RECOVERY_WINDOW_MS = 30 * 60_000;
-
 /**
  * Turns other features' domain events into notifications (the rules are in alert-rules.ts).
  * The buses fire after commit in whichever process made the change, so this runs in the API
  * and in the worker; `notify` only enqueues, and its idempotency key makes a repeat harmless.
+ * Call events come through the outbox: an alert that could not be enqueued fails the reaction,
+ * and the relay delivers the event again until it is.
  */
 @Injectable()
 export class AlertRulesListener
@@ -43,7 +36,6 @@ export class AlertRulesListener
   constructor(
     private readonly em: EntityManager,
     private readonly calls: CallsEventBus,
-    private readonly callsService: CallsService,
     private readonly stats: StatsEventBus,
     private readonly notifications: NotificationsService,
     private readonly users: UsersService,
@@ -51,9 +43,13 @@ export class AlertRulesListener
 
   onModuleInit(): void {
     this.subscriptions.push(
-      this.calls.events$
-        .pipe(mergeMap((event) => this.safely(() => this.onCall(event)), CONCURRENCY))
-        .subscribe(),
+      this.calls.react(
+        {
+          select: (event) => event.type === 'call.missed' || event.type === 'call.abandoned',
+          concurrency: CONCURRENCY,
+        },
+        (event) => this.alerting(() => this.onCall(event)),
+      ),
       this.stats.events$
         .pipe(mergeMap((event) => this.safely(() => this.onStats(event)), CONCURRENCY))
         .subscribe(),
@@ -67,21 +63,6 @@ export class AlertRulesListener
   /** Alerts being enqueued finish while Redis is still open. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.inFlight.settle(5_000);
-  }
-
-  /**
-   * The alert hand-off happens in memory after the call's commit; a process killed in between
-   * loses it. The worker runs this every minute: every live call missed or abandoned in the
-   * recent window goes through the rule again. An alert already enqueued is the same BullMQ job
-   * (same id) and an alert already written the same notification key, so only lost ones go out.
-   */
-  async recoverMissedCallAlerts(now = new Date()): Promise<number> {
-    const events = await this.callsService.unansweredChangedBetween(
-      new Date(now.getTime() - RECOVERY_WINDOW_MS),
-      new Date(now.getTime() - RECOVERY_GRACE_MS),
-    );
-    for (const event of events) await this.safely(() => this.onCall(event));
-    return events.length;
   }
 
   private async onCall(event: CallDomainEvent): Promise<NotifyInput | null> {
@@ -109,6 +90,15 @@ export class AlertRulesListener
   /** An alert that cannot be sent is logged; it must never break the stream for the next one. */
   private async safely(rule: () => Promise<NotifyInput | null>): Promise<void> {
     try {
+      await this.alerting(rule);
+    } catch {
+      // logged by alerting
+    }
+  }
+
+  /** Logged and rethrown, so the outbox delivers a call event whose alert was not sent again. */
+  private async alerting(rule: () => Promise<NotifyInput | null>): Promise<void> {
+    try {
       await this.inFlight.track(
         (async () => {
           const alert = await rule();
@@ -120,6 +110,7 @@ export class AlertRulesListener
         { err: err instanceof Error ? err.message : String(err) },
         'alert not sent',
       );
+      throw err;
     }
   }
 }

@@ -1,8 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { USER_ROLES, UserRole } from '@/common/auth/roles';
 import { AppError } from '@/common/errors/app-error';
 import { AppConfig } from '@/config/app-config';
+import { outboxMessage } from '@/outbox/outbox.catalogue';
+import { OutboxRepository } from '@/outbox/outbox.repository';
+import { OutboxRelay } from '@/outbox/outbox.relay';
 import { JobProducer } from '@/queue/job-producer.service';
 import {
   BroadcastAckResultDto,
@@ -26,8 +29,13 @@ interface BroadcastRow {
   created_at: string;
 }
 
+/**
+ * A broadcast is stored with a `broadcast.created` outbox row; its first round of notifications
+ * and its first reminder follow the commit through the relay, so a process killed in between
+ * still sends it (the round's source id and the reminder's job id keep it to one).
+ */
 @Injectable()
-export class BroadcastsService {
+export class BroadcastsService implements OnModuleInit {
   private readonly logger = new Logger('Broadcasts');
 
   constructor(
@@ -35,12 +43,18 @@ export class BroadcastsService {
     private readonly config: AppConfig,
     private readonly jobs: JobProducer,
     private readonly notifications: NotificationsService,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
   ) {}
+
+  onModuleInit(): void {
+    this.relay.handle('broadcast.created', ({ broadcastId }) => this.sendFirst(broadcastId));
+  }
 
   async create(senderId: string, input: CreateBroadcastDto): Promise<BroadcastDto> {
     const roles = input.roles ?? [...USER_ROLES];
     const em = this.em.fork();
-    const id = await em.transactional(async (tx) => {
+    const message = await em.transactional(async (tx) => {
       const rows = await tx.execute<{ id: string }[]>(
         `insert into broadcasts (id, created_by, text, critical, require_ack, roles, created_at)
            values (gen_random_uuid(), ?, ?, ?, ?, ?::text[], clock_timestamp()) returning id`,
@@ -51,12 +65,20 @@ export class BroadcastsService {
            select ?, id from users where active and roles && ?::text[] and id <> ?`,
         [rows[0].id, sqlArray(roles), senderId],
       );
-      return rows[0].id;
+      const created = outboxMessage('broadcast.created', { broadcastId: rows[0].id });
+      await this.outbox.append(tx, [created]);
+      return created;
     });
-    const broadcast = await this.load(id);
-    await this.send(broadcast, await this.pendingRecipients(id, true), 0);
-    if (broadcast.require_ack) await this.scheduleReminder(id, 1);
-    return this.get(id);
+    await this.relay.dispatch([message]);
+    return this.get(message.payload.broadcastId);
+  }
+
+  /** The outbox handler: the first round to every recipient, then the first reminder. */
+  private async sendFirst(broadcastId: string): Promise<void> {
+    const broadcast = await this.find(broadcastId);
+    if (!broadcast) return;
+    await this.send(broadcast, await this.pendingRecipients(broadcastId, true), 0);
+    if (broadcast.require_ack) await this.scheduleReminder(broadcastId, 1);
   }
 
   async get(id: string): Promise<BroadcastDto> {

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
+import { OutboxCounts, OutboxRepository } from '@/outbox/outbox.repository';
 import { JobProducer } from '@/queue/job-producer.service';
 import { REDIS } from '@/redis/redis.module';
 
@@ -17,6 +18,11 @@ export interface HealthReport {
     redis: CheckResult;
     queues: CheckResult & { queues?: Record<string, QueueHealth> };
   };
+  /**
+   * After-commit reactions not delivered yet, and dead letters (every attempt failed). Shown,
+   * not judged: a backlog says the worker's relay is behind, not that this process is down.
+   */
+  outbox?: OutboxCounts;
 }
 
 interface QueueHealth {
@@ -57,10 +63,11 @@ export class HealthService {
     private readonly em: EntityManager,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly jobs: JobProducer,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   async report(): Promise<HealthReport> {
-    const [postgres, redis, queues] = await Promise.all([
+    const [postgres, redis, queues, outbox] = await Promise.all([
       check(() => this.em.getConnection().execute('select 1')),
       check(() => this.redis.ping()),
       check(async () => {
@@ -77,6 +84,7 @@ export class HealthService {
         }
         return out;
       }),
+      check(() => this.outbox.counts()),
     ]);
     const { value: queueDetail, ...queueCheck } = queues;
     const pgCheck: CheckResult = {
@@ -97,6 +105,7 @@ export class HealthService {
         redis: redisCheck,
         queues: { ...queueCheck, queues: queueDetail },
       },
+      ...(outbox.value ? { outbox: outbox.value } : {}),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Observable, Subject } from 'rxjs';
+import { DomainEventBus } from '@/common/events/domain-event-bus';
 import type { RequestChannel, RequestStatus } from '@/modules/requests/entities/request.entity';
 
 /** `assigned`: the person offered the request by routing accepted it. */
@@ -55,15 +55,21 @@ export interface RequestAssignmentEvent {
 export type RequestDomainEvent = RequestStageOverdueEvent | RequestAssignmentEvent;
 
 /**
- * In-process domain events of the requests feature (published after commit). Alerts go through
- * NotificationsService directly; routing subscribes to offer requests through queue strategies.
+ * The outbox row of a committed change of a request: what its after-commit reactions need (the
+ * rest is read again when it is delivered, so a late delivery acts on the request as it is).
+ */
+export interface RequestChanged {
+  requestId: string;
+  change: Exclude<RequestChange, 'overdue'>;
+  previousAssigneeId: string | null;
+  /** A stage that started or was re-dued by the change: its overdue check is scheduled. */
+  dueStageId: string | null;
+}
+
+/**
+ * In-process domain events of the requests feature (published after commit: assignment events by
+ * the outbox relay). Alerts go through NotificationsService directly; routing subscribes to offer
+ * requests through queue strategies.
  */
 @Injectable()
-export class RequestsEventBus {
-  private readonly subject = new Subject<RequestDomainEvent>();
-  readonly events$: Observable<RequestDomainEvent> = this.subject.asObservable();
-
-  publish(event: RequestDomainEvent): void {
-    this.subject.next(event);
-  }
-}
+export class RequestsEventBus extends DomainEventBus<RequestDomainEvent> {}

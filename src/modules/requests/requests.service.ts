@@ -1,6 +1,6 @@
 import { FilterQuery, LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { hasAnyRole, Principal, Role } from '@/common/auth/roles';
 import { AppError } from '@/common/errors/app-error';
 import { AppConfig } from '@/config/app-config';
@@ -25,11 +25,15 @@ import { RequestStage } from '@/modules/requests/entities/request-stage.entity';
 import { Request } from '@/modules/requests/entities/request.entity';
 import {
   RequestChange,
+  RequestChanged,
   RequestsEventBus,
   RequestSummary,
 } from '@/modules/requests/requests.events';
 import { User } from '@/modules/staff/entities/user.entity';
 import { UsersService } from '@/modules/staff/users.service';
+import { OutboxMessage, outboxMessage } from '@/outbox/outbox.catalogue';
+import { OutboxRepository } from '@/outbox/outbox.repository';
+import { OutboxRelay } from '@/outbox/outbox.relay';
 import { JobProducer } from '@/queue/job-producer.service';
 import { RealtimePublisher } from '@/realtime/realtime.publisher';
 import { rooms } from '@/realtime/realtime.events';
@@ -42,10 +46,16 @@ export interface RequestWithStages {
   stages: RequestStage[];
 }
 
-@Injectable()
-export class RequestsService {
-  private readonly logger = new Logger(RequestsService.name);
+/** A request taken through routing's offer, to announce once routing's transaction commits. */
+export type RequestTaken = OutboxMessage<'request.changed'>;
 
+/**
+ * Every change of a request writes a `request.changed` outbox row in its transaction; after the
+ * commit the row is dispatched (the console delta, routing's reaction, the overdue job, the
+ * assignee's notification) and the relay's sweep delivers it again if that did not finish.
+ */
+@Injectable()
+export class RequestsService implements OnModuleInit {
   constructor(
     private readonly em: EntityManager,
     private readonly jobs: JobProducer,
@@ -54,7 +64,13 @@ export class RequestsService {
     private readonly bus: RequestsEventBus,
     private readonly config: AppConfig,
     private readonly users: UsersService,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
   ) {}
+
+  onModuleInit(): void {
+    this.relay.handle('request.changed', (change) => this.deliverChange(change));
+  }
 
   /** Registers the request at its first stage; every template stage gets a row up front. */
   async create(principal: Principal, input: CreateRequestDto): Promise<RequestWithStages> {
@@ -73,7 +89,7 @@ export class RequestsService {
 
     const template = await this.templateFor(queue);
     const now = new Date();
-    const request = await this.em.transactional(async (tx) => {
+    const { request, message } = await this.em.transactional(async (tx) => {
       if (assignee) await this.takeCapacity(tx, assignee.id, null);
       const [{ n }] = await tx.execute<{ n: string }[]>(
         `select nextval('requests_number_seq') as n`,
@@ -110,11 +126,11 @@ export class RequestsService {
         });
       });
       created.currentDueAt = new Date(now.getTime() + (template[0].durationMinutes ?? 0) * MINUTE);
-      return created;
+      const changed = await this.changed(tx, created.id, 'created', null, null);
+      return { request: created, message: changed };
     });
-    const result = await this.load(request.id);
-    await this.afterChange(result, 'created', null);
-    return result;
+    await this.relay.dispatch([message]);
+    return this.load(request.id);
   }
 
   async list(principal: Principal, query: ListRequestsQueryDto): Promise<[Request[], number]> {
@@ -161,7 +177,7 @@ export class RequestsService {
     ) {
       throw new AppError('FORBIDDEN', 'Agents may only advance the requests assigned to them');
     }
-    const started = await this.em.transactional(async (tx) => {
+    const message = await this.em.transactional(async (tx) => {
       // The row lock makes two simultaneous advances take turns instead of skipping a stage.
       const request = await tx.findOneOrFail(Request, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (request.status !== 'open') {
@@ -193,18 +209,18 @@ export class RequestsService {
             : new Date(now.getTime() + (next.durationMinutes ?? 0) * MINUTE);
       }
       request.currentDueAt = next.dueAt;
-      return last ? null : next;
+      const previous = before.request.currentAssignee?.id ?? null;
+      return this.changed(tx, id, 'advanced', previous, last ? null : next.id);
     });
-    const result = await this.load(id);
-    await this.afterChange(result, 'advanced', started, before.request.currentAssignee?.id ?? null);
-    return result;
+    await this.relay.dispatch([message]);
+    return this.load(id);
   }
 
   /** Reassigns and/or re-dues the current stage (console roles). */
   async updateStage(id: string, input: UpdateStageDto): Promise<RequestWithStages> {
     const assignee =
       input.assigneeId === undefined ? undefined : await this.activeUser(input.assigneeId);
-    const { previousAssigneeId, redued } = await this.em.transactional(async (tx) => {
+    const message = await this.em.transactional(async (tx) => {
       const request = await tx.findOne(Request, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!request) throw new AppError('NOT_FOUND', `Request ${id} does not exist`);
       if (request.status !== 'open') {
@@ -225,11 +241,16 @@ export class RequestsService {
       request.currentAssignee = current.assignee;
       request.currentDueAt = current.dueAt;
       request.updatedAt = new Date();
-      return { previousAssigneeId: previous, redued: input.dueAt !== undefined ? current : null };
+      return this.changed(
+        tx,
+        id,
+        'reassigned',
+        previous,
+        input.dueAt !== undefined ? current.id : null,
+      );
     });
-    const result = await this.load(id);
-    await this.afterChange(result, 'reassigned', redued, previousAssigneeId);
-    return result;
+    await this.relay.dispatch([message]);
+    return this.load(id);
   }
 
   async putTemplate(queueId: string, input: PutStageTemplateDto): Promise<StageTemplateItem[]> {
@@ -267,7 +288,7 @@ export class RequestsService {
     const dueAt = stage.dueAt.toISOString();
     const assigneeId = stage.assignee?.id ?? null;
 
-    this.bus.publish({
+    await this.bus.publish({
       type: 'request.stage-overdue',
       requestId: stage.request.id,
       stageId,
@@ -292,12 +313,16 @@ export class RequestsService {
 
   /**
    * Inside routing's transaction, when a person accepts the offer of a request: they take its
-   * current stage, within their capacity. False when the request is no longer open and unheld
+   * current stage, within their capacity. Null when the request is no longer open and unheld
    * (someone assigned it by hand meanwhile); STAFF_AT_CAPACITY when they are full.
    */
-  async takeOffered(tx: EntityManager, requestId: string, userId: string): Promise<boolean> {
+  async takeOffered(
+    tx: EntityManager,
+    requestId: string,
+    userId: string,
+  ): Promise<RequestTaken | null> {
     const request = await tx.findOne(Request, requestId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!request || request.status !== 'open' || request.currentAssignee !== null) return false;
+    if (!request || request.status !== 'open' || request.currentAssignee !== null) return null;
     await this.takeCapacity(tx, userId, requestId);
     const current = await tx.findOneOrFail(
       RequestStage,
@@ -308,18 +333,51 @@ export class RequestsService {
     request.currentAssignee = current.assignee;
     request.updatedAt = new Date();
     await tx.flush();
-    return true;
+    return this.changed(tx, requestId, 'assigned', null, null);
   }
 
   /** After routing's transaction committed an accepted offer: consoles and the person are told. */
-  async announceTaken(requestId: string): Promise<void> {
-    const found = await this.load(requestId, this.em.fork());
-    await this.afterChange(found, 'assigned', null);
+  async announceTaken(taken: RequestTaken): Promise<void> {
+    await this.relay.dispatch([taken]);
+  }
+
+  /** The change's outbox row, in the change's transaction. */
+  private async changed(
+    tx: EntityManager,
+    requestId: string,
+    change: RequestChanged['change'],
+    previousAssigneeId: string | null,
+    dueStageId: string | null,
+  ): Promise<RequestTaken> {
+    const message = outboxMessage('request.changed', {
+      requestId,
+      change,
+      previousAssigneeId,
+      dueStageId,
+    });
+    await this.outbox.append(tx, [message]);
+    return message;
+  }
+
+  /** The outbox handler: reads the request as it is now; a request since deleted is skipped. */
+  private async deliverChange(changed: RequestChanged): Promise<void> {
+    const found = await this.load(changed.requestId, this.em.fork()).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    });
+    if (!found) return;
+    const dueStage =
+      changed.dueStageId === null
+        ? null
+        : (found.stages.find((s) => s.id === changed.dueStageId) ?? null);
+    await this.afterChange(found, changed.change, dueStage, changed.previousAssigneeId);
   }
 
   /**
    * After commit: the socket delta, the assignment event routing reacts to and, if a stage
-   * started or was re-dued, its overdue job.
+   * started or was re-dued, its overdue job. Throws if any of them failed, so the outbox row
+   * is delivered again (each is idempotent: the delta is the request's current state, the job
+   * and the notification have ids of their own).
    */
   private async afterChange(
     found: RequestWithStages,
@@ -330,23 +388,26 @@ export class RequestsService {
     const { request } = found;
     const assigneeId = request.currentAssignee?.id ?? null;
     this.emitChanged(request, change, previousAssigneeId);
-    this.bus.publish({
-      type: 'request.assignment',
-      requestId: request.id,
-      change,
-      status: request.status,
-      queueId: request.queue?.id ?? null,
-      assigneeId,
-      freedUserId:
-        request.status !== 'open'
-          ? assigneeId
-          : previousAssigneeId !== assigneeId
-            ? previousAssigneeId
-            : null,
-    });
     const stage = dueStage ?? (change === 'created' ? found.stages[0] : null);
-    if (stage?.dueAt) await this.scheduleOverdue(stage.id, stage.dueAt);
-    await this.notifyAssignee(found, change, previousAssigneeId);
+    const [routed] = await Promise.all([
+      this.bus.publish({
+        type: 'request.assignment',
+        requestId: request.id,
+        change,
+        status: request.status,
+        queueId: request.queue?.id ?? null,
+        assigneeId,
+        freedUserId:
+          request.status !== 'open'
+            ? assigneeId
+            : previousAssigneeId !== assigneeId
+              ? previousAssigneeId
+              : null,
+      }),
+      stage?.dueAt ? this.scheduleOverdue(stage.id, stage.dueAt) : null,
+      this.notifyAssignee(found, change, previousAssigneeId),
+    ]);
+    if (!routed) throw new Error(`routing's reaction to request ${request.id} failed`);
   }
 
   /** Whoever the request's current stage newly lands on is told (kind `assignment`). */
@@ -363,39 +424,29 @@ export class RequestsService {
         ? (found.stages[found.stages.indexOf(current) - 1]?.assignee?.id ?? null)
         : previousAssigneeId;
     if (assigneeId === before) return;
-    try {
-      await this.notifications.notify({
-        sourceId: `request.assigned:${current.id}:${assigneeId}`,
-        kind: 'assignment',
-        userIds: [assigneeId],
-        title: `Request #${found.request.number} is yours`,
-        body: `Stage '${current.stage}' of "${found.request.subject}"${current.dueAt ? `, due ${current.dueAt.toISOString()}` : ''}`,
-        data: { requestId: found.request.id, stageId: current.id, stage: current.stage },
-      });
-    } catch (err) {
-      // The change is committed; the live request.changed delta has already told the assignee.
-      this.logger.error(
-        `could not notify the assignee of request ${found.request.id}: ${String(err)}`,
-      );
-    }
+    // The key is the stage and the person it landed on: a repeat of this change, or a later
+    // change that lands it on them again, notifies them once.
+    await this.notifications.notify({
+      sourceId: `request.assigned:${current.id}:${assigneeId}`,
+      kind: 'assignment',
+      userIds: [assigneeId],
+      title: `Request #${found.request.number} is yours`,
+      body: `Stage '${current.stage}' of "${found.request.subject}"${current.dueAt ? `, due ${current.dueAt.toISOString()}` : ''}`,
+      data: { requestId: found.request.id, stageId: current.id, stage: current.stage },
+    });
   }
 
   private async scheduleOverdue(stageId: string, dueAt: Date): Promise<void> {
-    try {
-      // One job per (stage, due time): re-dueing schedules a new one; the old one finds the
-      // stage re-dued and returns.
-      await this.jobs.enqueue(
-        'requests.stage-overdue',
-        { stageId },
-        {
-          delay: Math.max(0, dueAt.getTime() - Date.now()),
-          jobId: `stage-overdue-${stageId}-${dueAt.getTime()}`,
-        },
-      );
-    } catch (err) {
-      // The change is committed; a lost alert is logged rather than turned into a failed request.
-      this.logger.error(`could not schedule the overdue check of stage ${stageId}: ${String(err)}`);
-    }
+    // One job per (stage, due time): re-dueing schedules a new one; the old one finds the
+    // stage re-dued and returns.
+    await this.jobs.enqueue(
+      'requests.stage-overdue',
+      { stageId },
+      {
+        delay: Math.max(0, dueAt.getTime() - Date.now()),
+        jobId: `stage-overdue-${stageId}-${dueAt.getTime()}`,
+      },
+    );
   }
 
   private emitChanged(

@@ -9,7 +9,7 @@ import { JobProducer } from '@/queue/job-producer.service';
 import { rooms } from '@/realtime/realtime.events';
 import { RealtimePublisher } from '@/realtime/realtime.publisher';
 import { REDIS } from '@/redis/redis.module';
-import { RequestDesk } from '@/modules/routing/routing.ports';
+import { RequestDesk, TakenRequest } from '@/modules/routing/routing.ports';
 import { RoutableRequest, RoutingRepository } from '@/modules/routing/routing.repository';
 import { decideRouting } from '@/modules/routing/strategies';
 import { inOfferOrder, isUniqueViolation } from '@/modules/routing/offer-claims';
@@ -93,8 +93,9 @@ export class RequestRoutingService {
     const found: { requestId?: string } = {};
     let released: { id: string; staff_id: string }[] = [];
     let requestId: string;
+    let taken: TakenRequest;
     try {
-      requestId = await this.em.fork().transactional(async (tx) => {
+      [requestId, taken] = await this.em.fork().transactional(async (tx) => {
         const accepted = await tx.execute<{ item_id: string; ring_group: string | null }[]>(
           `update offers set status = 'accepted', resolved_at = now()
             where id = ? and staff_id = ? and kind = 'request' and status = 'pending' and expires_at > now()
@@ -116,10 +117,11 @@ export class RequestRoutingService {
             [ringGroup, offerId],
           );
         }
-        if (!(await this.desk.takeOffered(tx, itemId, userId))) {
+        const change = await this.desk.takeOffered(tx, itemId, userId);
+        if (!change) {
           throw new AppError('OFFER_EXPIRED', 'This request was assigned to someone meanwhile');
         }
-        return itemId;
+        return [itemId, change] as const;
       });
     } catch (err) {
       // The offer is still pending after the rollback: take it back and pass the request on.
@@ -133,7 +135,7 @@ export class RequestRoutingService {
       throw err;
     }
     this.revoke(requestId, released, 'taken');
-    await this.desk.announceTaken(requestId);
+    await this.desk.announceTaken(taken);
     await Promise.all(released.map((r) => this.drainFor(r.staff_id)));
     return { offerId, itemId: requestId };
   }

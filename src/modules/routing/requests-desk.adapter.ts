@@ -3,7 +3,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { DossierService } from '@/modules/calls/dossier.service';
 import { RequestsService } from '@/modules/requests/requests.service';
-import { OfferedRequest, RequestDesk, RequestOfferItem } from '@/modules/routing/routing.ports';
+import {
+  OfferedRequest,
+  RequestDesk,
+  RequestOfferItem,
+  TakenRequest,
+} from '@/modules/routing/routing.ports';
 
 /** Routing's view of the requests feature; like the calls ledger, each use gets its own context. */
 @Injectable()
@@ -16,12 +21,12 @@ export class RequestsDeskAdapter extends RequestDesk {
     super();
   }
 
-  takeOffered(tx: EntityManager, requestId: string, userId: string): Promise<boolean> {
+  takeOffered(tx: EntityManager, requestId: string, userId: string): Promise<TakenRequest | null> {
     return this.requests.takeOffered(tx, requestId, userId);
   }
 
-  announceTaken(requestId: string): Promise<void> {
-    return RequestContext.create(this.orm.em, () => this.requests.announceTaken(requestId));
+  announceTaken(taken: TakenRequest): Promise<void> {
+    return this.requests.announceTaken(taken);
   }
 
   describeForOffer(request: OfferedRequest): Promise<{ item: RequestOfferItem; dossier: unknown }> {

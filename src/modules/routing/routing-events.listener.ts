@@ -5,7 +5,7 @@ import {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import { filter, mergeMap, Subscription } from 'rxjs';
+import { mergeMap, Subscription } from 'rxjs';
 import { InFlight } from '@/common/lifecycle/in-flight';
 import { CallsEventBus, CallDomainEvent } from '@/modules/calls/calls.events';
 import { RequestAssignmentEvent, RequestsEventBus } from '@/modules/requests/requests.events';
@@ -27,6 +27,8 @@ const RELEASING: ReadonlySet<CallDomainEvent['type']> = new Set([
  * in small pools per process (correctness comes from the database claims, not from ordering
  * here). Releases have a pool of their own: when calls arrive faster than they can be offered,
  * a hang-up queued behind them would keep its agent busy and make the backlog grow further.
+ * Call and request events come through the outbox: a reaction that fails throws, so the event's
+ * row is delivered again; every reaction re-reads what it acts on and is safe to repeat.
  */
 @Injectable()
 export class RoutingEventsListener
@@ -46,18 +48,12 @@ export class RoutingEventsListener
 
   onModuleInit(): void {
     this.subscriptions.push(
-      this.calls.events$
-        .pipe(
-          filter((event) => RELEASING.has(event.type)),
-          mergeMap((event) => this.safely(() => this.onCall(event)), 8),
-        )
-        .subscribe(),
-      this.calls.events$
-        .pipe(
-          filter((event) => !RELEASING.has(event.type)),
-          mergeMap((event) => this.safely(() => this.onCall(event)), 8),
-        )
-        .subscribe(),
+      this.calls.react({ select: (event) => RELEASING.has(event.type), concurrency: 8 }, (event) =>
+        this.reacting(() => this.onCall(event)),
+      ),
+      this.calls.react({ select: (event) => !RELEASING.has(event.type), concurrency: 8 }, (event) =>
+        this.reacting(() => this.onCall(event)),
+      ),
       this.staff.events$
         .pipe(
           mergeMap(
@@ -69,12 +65,13 @@ export class RoutingEventsListener
           ),
         )
         .subscribe(),
-      this.requests.events$
-        .pipe(
-          filter((event): event is RequestAssignmentEvent => event.type === 'request.assignment'),
-          mergeMap((event) => this.safely(() => this.onRequest(event)), 8),
-        )
-        .subscribe(),
+      this.requests.react(
+        { select: (event) => event.type === 'request.assignment', concurrency: 8 },
+        (event) =>
+          event.type === 'request.assignment'
+            ? this.reacting(() => this.onRequest(event))
+            : Promise.resolve(),
+      ),
     );
   }
 
@@ -88,8 +85,9 @@ export class RoutingEventsListener
   }
 
   private async onCall(event: CallDomainEvent): Promise<void> {
-    // History imports and late replays are recorded, but nobody is rung for a call long over.
-    if (!event.live) return;
+    // History imports and late replays are recorded, but nobody is rung for a call long over;
+    // a change delivered late after the call moved on is left to the newer change's reaction.
+    if (!event.live || event.superseded === true) return;
     switch (event.type) {
       case 'call.queued':
         // Routing records `queued` itself when nobody could be offered the call: routing it
@@ -137,9 +135,19 @@ export class RoutingEventsListener
 
   private async safely(work: () => Promise<unknown>): Promise<void> {
     try {
+      await this.reacting(work);
+    } catch {
+      // logged by reacting
+    }
+  }
+
+  /** Tracked for shutdown and logged; rethrows so the outbox delivers the event again. */
+  private async reacting(work: () => Promise<unknown>): Promise<void> {
+    try {
       await this.inFlight.track(work());
     } catch (err) {
       this.logger.error({ err }, 'routing reaction failed');
+      throw err;
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CallEventType } from '@/modules/calls/call-projection';
+import type { OutboxMessage } from '@/outbox/outbox.catalogue';
 
 /**
  * What routing needs from the calls feature, kept narrow so routing never reaches into how calls
@@ -75,15 +76,22 @@ export interface OfferedRequest {
   clientId: string | null;
 }
 
+/** The change's outbox row, written in routing's transaction and dispatched after its commit. */
+export type TakenRequest = OutboxMessage<'request.changed'>;
+
 /**
  * What routing needs from the requests feature: the person who accepts an offer takes the
  * request inside routing's transaction (so the offer and the assignment commit together), and
  * is announced after the commit.
  */
 export abstract class RequestDesk {
-  /** False when the request is no longer open and unheld; throws STAFF_AT_CAPACITY when full. */
-  abstract takeOffered(tx: EntityManager, requestId: string, userId: string): Promise<boolean>;
-  abstract announceTaken(requestId: string): Promise<void>;
+  /** Null when the request is no longer open and unheld; throws STAFF_AT_CAPACITY when full. */
+  abstract takeOffered(
+    tx: EntityManager,
+    requestId: string,
+    userId: string,
+  ): Promise<TakenRequest | null>;
+  abstract announceTaken(taken: TakenRequest): Promise<void>;
   abstract describeForOffer(
     request: OfferedRequest,
   ): Promise<{ item: RequestOfferItem; dossier: unknown }>;

@@ -32,6 +32,7 @@ import type {
   PresenceChangedEvent,
   PresenceStatus,
 } from '@/modules/chat/chat.events';
+import type { SessionRevokedEvent } from '@/modules/auth/sessions.events';
 import type { StatsLivePayload, StatsThresholdPayload } from '@/modules/stats/dto/live.dto';
 
 /** Every client→server event is answered through its acknowledgement in this shape. */
@@ -49,6 +50,8 @@ export interface SessionInfo {
  */
 export interface ServerToClientEvents {
   'session.ready': (payload: SessionInfo) => void;
+  /** The account changed (deactivated, roles, password, signed out): the socket is closed next. */
+  'session.revoked': (payload: SessionRevokedEvent) => void;
   'staff.changed': (payload: PresenceDto) => void;
   offer: (payload: OfferPayload) => void;
   'queue.snapshot': (payload: QueueSnapshot) => void;
@@ -128,7 +131,10 @@ export interface ClientToServerEvents {
 }
 
 export interface SocketData {
+  /** Re-read from the account on every event, so a removed role stops at once. */
   principal: Principal;
+  /** The token's version, checked against the account's on every event. */
+  tokenVersion: number;
 }
 
 export const rooms = {

@@ -14,6 +14,7 @@ import type {
   NotificationArchivedEvent,
   NotificationCreatedEvent,
   NotificationReadEvent,
+  NotificationRemindedEvent,
   UnreadCountEvent,
   BroadcastAckInput,
   BroadcastAckResult,
@@ -72,6 +73,7 @@ export interface ServerToClientEvents {
   'sync.done': (payload: SyncDoneEvent) => void;
   /** Persisted user events (seq at the top level), replayed after `auth.since`. */
   'notification.created': (payload: NotificationCreatedEvent) => void;
+  'notification.reminded': (payload: NotificationRemindedEvent) => void;
   'notification.read': (payload: NotificationReadEvent) => void;
   'notification.archived': (payload: NotificationArchivedEvent) => void;
   'chat.message': (payload: ChatMessageEvent) => void;

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@/config/app-config';
 import { jsonBody } from '@/common/http/json-body';
+import { securityHeaders } from '@/common/http/security-headers';
 import { createValidationPipe } from '@/common/pipes/validation.pipe';
 import { migrateWithLock } from '@/database/migrate';
 import { buildOrmOptions } from '@/database/orm-options';
@@ -19,6 +20,7 @@ export async function configureApi(app: NestExpressApplication): Promise<void> {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.use(LARGE_BODY_ROUTES, jsonBody(config.http.telephonyBodyLimitBytes));
   app.use(jsonBody(config.http.bodyLimitBytes));
   app.setGlobalPrefix('api', { exclude: ['metrics'] });

@@ -14,6 +14,7 @@ import type {
   NotificationArchivedEvent,
   NotificationCreatedEvent,
   NotificationReadEvent,
+  NotificationRemindedEvent,
   UnreadCountEvent,
   BroadcastAckInput,
   BroadcastAckResult,
@@ -32,6 +33,7 @@ import type {
   PresenceChangedEvent,
   PresenceStatus,
 } from '@/modules/chat/chat.events';
+import type { SessionRevokedEvent } from '@/modules/auth/sessions.events';
 import type { StatsLivePayload, StatsThresholdPayload } from '@/modules/stats/dto/live.dto';
 
 /** Every client→server event is answered through its acknowledgement in this shape. */
@@ -49,6 +51,8 @@ export interface SessionInfo {
  */
 export interface ServerToClientEvents {
   'session.ready': (payload: SessionInfo) => void;
+  /** The account changed (deactivated, roles, password, signed out): the socket is closed next. */
+  'session.revoked': (payload: SessionRevokedEvent) => void;
   'staff.changed': (payload: PresenceDto) => void;
   offer: (payload: OfferPayload) => void;
   'queue.snapshot': (payload: QueueSnapshot) => void;
@@ -69,6 +73,7 @@ export interface ServerToClientEvents {
   'sync.done': (payload: SyncDoneEvent) => void;
   /** Persisted user events (seq at the top level), replayed after `auth.since`. */
   'notification.created': (payload: NotificationCreatedEvent) => void;
+  'notification.reminded': (payload: NotificationRemindedEvent) => void;
   'notification.read': (payload: NotificationReadEvent) => void;
   'notification.archived': (payload: NotificationArchivedEvent) => void;
   'chat.message': (payload: ChatMessageEvent) => void;
@@ -128,7 +133,10 @@ export interface ClientToServerEvents {
 }
 
 export interface SocketData {
+  /** Re-read from the account on every event, so a removed role stops at once. */
   principal: Principal;
+  /** The token's version, checked against the account's on every event. */
+  tokenVersion: number;
 }
 
 export const rooms = {

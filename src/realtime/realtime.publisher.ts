@@ -44,6 +44,16 @@ export class RealtimePublisher implements OnApplicationShutdown {
       .emit(event, ...args);
   }
 
+  /** Closes every socket in the rooms, in every API process (a person's sessions, say). */
+  disconnectRooms(rooms: string | string[]): void {
+    const server = this.holder?.server;
+    if (server) {
+      server.in(rooms).disconnectSockets(true);
+      return;
+    }
+    this.ensureEmitter().in(rooms).disconnectSockets(true);
+  }
+
   private ensureEmitter(): Emitter<ServerToClientEvents> {
     if (!this.emitter) {
       this.emitterRedis = handlePublishFailures(

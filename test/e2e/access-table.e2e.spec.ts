@@ -29,6 +29,8 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'GET /api/users': CONSOLE,
   'GET /api/users/{id}': CONSOLE,
   'PATCH /api/users/{id}': ['admin'],
+  'POST /api/users/{id}/sessions/revoke': ['admin'],
+  'POST /api/me/sessions/revoke': USERS,
   'POST /api/api-keys': ['admin'],
   'GET /api/api-keys': ['admin'],
   'DELETE /api/api-keys/{id}': ['admin'],
@@ -118,6 +120,9 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'PUT /api/queues/{id}/request-stages': ['admin'],
 };
 
+/** Routes that end the caller's own session: called last, so the caller's token serves the rest. */
+const ENDS_OWN_SESSION = new Set(['POST /api/me/sessions/revoke']);
+
 describe('access table (e2e): every role boundary of every route', () => {
   let app: TestApp;
   const credentials = new Map<Caller, Record<string, string>>();
@@ -137,6 +142,7 @@ describe('access table (e2e): every role boundary of every route', () => {
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
     routes.push('GET /metrics');
+    routes.sort((a, b) => Number(ENDS_OWN_SESSION.has(a)) - Number(ENDS_OWN_SESSION.has(b)));
   });
   afterAll(() => app.close());
 

@@ -14,6 +14,10 @@ export const ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   TOKEN_EXPIRED: 401,
   INVALID_API_KEY: 401,
+  /** The token was issued before a password change or a "sign out everywhere": log in again. */
+  SESSION_REVOKED: 401,
+  /** The account was deactivated. */
+  ACCOUNT_INACTIVE: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,

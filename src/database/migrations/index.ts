@@ -7,6 +7,8 @@ import { Migration20261128210000_stats } from '@/database/migrations/Migration20
 import { Migration20261128220000_requests } from '@/database/migrations/Migration20261128220000_requests';
 import { Migration20261129070000_request_offers } from '@/database/migrations/Migration20261129070000_request_offers';
 import { Migration20261129080000_outbox } from '@/database/migrations/Migration20261129080000_outbox';
+import { Migration20261130090000_user_token_version } from '@/database/migrations/Migration20261130090000_user_token_version';
+import { Migration20261130100000_notification_reminders } from '@/database/migrations/Migration20261130100000_notification_reminders';
 
 /** Applied in this order; append each new migration here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -21,4 +23,12 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128220000_requests', class: Migration20261128220000_requests },
   { name: 'Migration20261129070000_request_offers', class: Migration20261129070000_request_offers },
   { name: 'Migration20261129080000_outbox', class: Migration20261129080000_outbox },
+  {
+    name: 'Migration20261130090000_user_token_version',
+    class: Migration20261130090000_user_token_version,
+  },
+  {
+    name: 'Migration20261130100000_notification_reminders',
+    class: Migration20261130100000_notification_reminders,
+  },
 ];

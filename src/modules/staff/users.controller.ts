@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, Roles } from '@/common/auth/access.decorator';
 import type { Principal } from '@/common/auth/roles';
@@ -46,5 +56,22 @@ export class UsersController {
     @Body() body: UpdateUserDto,
   ): Promise<UserDto> {
     return UserDto.from(await this.users.update(id, body));
+  }
+
+  /** Signs the person out everywhere: every token issued so far is refused, sockets are closed. */
+  @Roles('admin')
+  @Post('users/:id/sessions/revoke')
+  @HttpCode(204)
+  async revokeSessions(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.users.revokeSessions(id);
+  }
+
+  /** Signs oneself out everywhere, this token included (a lost phone, a shared computer). */
+  @Authenticated()
+  @Post('me/sessions/revoke')
+  @HttpCode(204)
+  async revokeOwnSessions(@CurrentPrincipal() who: Principal): Promise<void> {
+    if (who.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have sessions');
+    await this.users.revokeSessions(who.id);
   }
 }

@@ -85,14 +85,23 @@ export class UserEventsService {
     for (const e of events) this.emitTo(rooms.user(e.userId), e);
   }
 
-  /** Pushes events that were stored earlier (a retried job re-announces what it had written). */
-  async republish(userIds: string[], name: UserEventName, payloadIds: string[]): Promise<void> {
+  /**
+   * Pushes events that were stored earlier (a retried job re-announces what it had written);
+   * `matching` narrows them to payloads containing these fields (one reminder round, say).
+   */
+  async republish(
+    userIds: string[],
+    name: UserEventName,
+    payloadIds: string[],
+    matching: Record<string, unknown> = {},
+  ): Promise<void> {
     if (userIds.length === 0 || payloadIds.length === 0) return;
     const rows = await this.em.fork().execute<(EventRow & { user_id: string })[]>(
       `select user_id, seq, name, payload from user_events
         where user_id = any(?::uuid[]) and name = ? and payload->>'id' = any(?::text[])
+          and payload @> ?::jsonb
         order by user_id, seq`,
-      [sqlArray(userIds), name, sqlArray(payloadIds)],
+      [sqlArray(userIds), name, sqlArray(payloadIds), JSON.stringify(matching)],
     );
     this.publish(rows.map((r) => this.toStored(r.user_id, r)));
   }

@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import Redis from 'ioredis';
 import { Client } from 'pg';
+import { freePort } from '@test/support/processes';
 import { loadConfig } from '@/config/app-config';
 import { preflight } from '@/common/startup/preflight';
 import { createDatabase } from '@/database/ensure-database';
@@ -108,6 +111,67 @@ describe('preflight', () => {
         c.query('select 1 from pg_database where datname = $1', [`${stem}_off`]),
       );
       expect(found.rowCount).toBe(0);
+    });
+  });
+
+  describe('when Redis asks for a password', () => {
+    let port = 0;
+    beforeAll(async () => {
+      port = await freePort();
+      execFileSync('redis-server', [
+        '--port',
+        String(port),
+        '--save',
+        '',
+        '--requirepass',
+        'the-redis-password',
+        '--daemonize',
+        'yes',
+      ]);
+    });
+    afterAll(async () => {
+      const redis = new Redis({ port, password: 'the-redis-password', lazyConnect: true });
+      await redis.connect();
+      await redis.shutdown('NOSAVE').catch(() => undefined);
+      redis.disconnect();
+    });
+
+    const attempt = async (redisUrl: string): Promise<{ message: string; logged: string[] }> => {
+      const logged: string[] = [];
+      const config = loadConfig({ DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: redisUrl });
+      const err = (await preflight(config, (line) => logged.push(line)).catch(
+        (e: unknown) => e,
+      )) as Error;
+      return { message: err.message, logged };
+    };
+
+    it('says a password is needed (NOAUTH), at once', async () => {
+      const { message, logged } = await attempt(`redis://127.0.0.1:${port}`);
+      expect(message).toBe(
+        `Redis at redis://127.0.0.1:${port} requires a password (NOAUTH Authentication required.): ` +
+          `put the right credentials in REDIS_URL (redis://:password@host:6379, or ` +
+          `redis://user:password@host:6379 with ACL users).`,
+      );
+      expect(logged).toEqual([]);
+    });
+
+    it('says the password was refused (WRONGPASS), at once, without it', async () => {
+      const { message, logged } = await attempt(`redis://:not-the-password@127.0.0.1:${port}`);
+      expect(message).toMatch(
+        new RegExp(
+          `^Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} refused the user name or password \\(WRONGPASS `,
+        ),
+      );
+      expect(message).not.toContain('not-the-password');
+      expect(logged).toEqual([]);
+    });
+
+    it('passes with the right password', async () => {
+      const config = loadConfig({
+        DATABASE_URL: process.env.DATABASE_URL,
+        REDIS_URL: `redis://:the-redis-password@127.0.0.1:${port}`,
+      });
+      await expect(preflight(config)).resolves.toBeUndefined();
     });
   });
 });

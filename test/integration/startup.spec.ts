@@ -83,7 +83,8 @@ describe('start-up of the API and worker processes', () => {
         worker.waitForLine(/^switchboard worker started$/),
       ]);
       expect(api.running && worker.running).toBe(true);
-      // Whoever lost the race for the migration lock said so, in one line.
+      // One of them applied the migrations; whoever lost the race for the lock said so, once.
+      expect([api.log, worker.log].filter((log) => /applied Migration/.test(log))).toHaveLength(1);
       const waits = `${api.log}${worker.log}`.match(
         /waiting for another process to finish migrations/g,
       );
@@ -91,7 +92,7 @@ describe('start-up of the API and worker processes', () => {
       expect(`${api.log}${worker.log}`).not.toMatch(/Cannot reach|duplicate key|23505/);
       await Promise.all([api.stop(), worker.stop()]);
     }
-  }, 150_000);
+  }, 300_000);
 
   it('names a closed PostgreSQL port, waits the configured time with a progress line, then exits', async () => {
     const port = await freePort();
@@ -109,7 +110,7 @@ describe('start-up of the API and worker processes', () => {
       `Cannot reach PostgreSQL at ${where} (ECONNREFUSED): start it (docker compose up -d postgres`,
     );
     expect(api.log).not.toContain('hunter22');
-  });
+  }, 60_000);
 
   describe('against a PostgreSQL that checks passwords', () => {
     const pgBin = postgresBinaries();
@@ -182,7 +183,7 @@ describe('start-up of the API and worker processes', () => {
       // Retrying cannot fix a wrong password: no progress line, no wait.
       expect(api.log).not.toContain('not accepting connections yet');
       expect(api.log).not.toContain('not-the-password');
-    });
+    }, 60_000);
   });
 
   it('waits for a Redis that starts after it, then becomes healthy', async () => {
@@ -217,7 +218,7 @@ describe('start-up of the API and worker processes', () => {
       await redis.shutdown('NOSAVE').catch(() => undefined);
       redis.disconnect();
     }
-  });
+  }, 90_000);
 });
 
 function uidOf(user: string): number {

@@ -86,7 +86,7 @@ export class AppProcess {
   }
 
   /** Resolves with the first line matching `pattern`; rejects if the process exits first. */
-  waitForLine(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  waitForLine(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const line = this.output.split('\n').find((l) => pattern.test(l));
@@ -126,7 +126,7 @@ export class AppProcess {
 export async function waitForHealthy(
   url: string,
   owner: AppProcess,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

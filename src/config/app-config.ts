@@ -9,7 +9,7 @@ export class AppConfig {
     bodyLimitBytes: number;
     telephonyBodyLimitBytes: number;
   };
-  readonly database: { url: string; poolMax: number; migrateOnStart: boolean };
+  readonly database: { url: string; poolMax: number; migrateOnStart: boolean; create: boolean };
   readonly redis: { url: string; prefix: string };
   readonly auth: {
     jwtSecret: string;
@@ -23,6 +23,8 @@ export class AppConfig {
   /** Region assumed for numbers dialled without a country code. */
   readonly defaultPhoneRegion: string;
   readonly shutdownTimeoutMs: number;
+  /** How long start-up waits for PostgreSQL and Redis to come up before it gives up. */
+  readonly startupWaitMs: number;
   readonly worker: { concurrency: number };
   readonly notifications: { broadcastRenotifySeconds: number; userEventsRetentionDays: number };
   readonly stats: {
@@ -52,6 +54,7 @@ export class AppConfig {
       url: raw.DATABASE_URL,
       poolMax: raw.DATABASE_POOL_MAX,
       migrateOnStart: raw.MIGRATE_ON_START,
+      create: raw.DATABASE_CREATE,
     };
     this.redis = { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX };
     this.auth = {
@@ -71,6 +74,7 @@ export class AppConfig {
     this.defaultTimeZone = raw.DEFAULT_TIME_ZONE;
     this.defaultPhoneRegion = raw.DEFAULT_PHONE_REGION;
     this.shutdownTimeoutMs = raw.SHUTDOWN_TIMEOUT_MS;
+    this.startupWaitMs = raw.STARTUP_WAIT_SECONDS * 1000;
     this.worker = { concurrency: raw.WORKER_CONCURRENCY };
     this.notifications = {
       broadcastRenotifySeconds: raw.BROADCAST_RENOTIFY_SECONDS,

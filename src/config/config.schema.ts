@@ -31,6 +31,10 @@ export const configSchema = z
       .default('postgres://postgres@127.0.0.1:5432/switchboard'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     MIGRATE_ON_START: bool.default('true'),
+    /** Create the database named in DATABASE_URL when it is missing. */
+    DATABASE_CREATE: bool.default('true'),
+    /** How long a starting process waits for PostgreSQL and Redis to accept connections. */
+    STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     REDIS_URL: z
       .string()
       .url()

@@ -207,6 +207,8 @@ async function callFigures(input: AnalysisInput): Promise<ScenarioFigures> {
       'offers received': input.calls.offersSeen.size,
       'offers revoked, by reason': input.calls.revoked,
       'accept errors': acceptErrors,
+      'accepts with no acknowledgement that GET /api/me/status showed went through':
+        input.calls.acceptsConfirmedByStatus,
       'answered, hang-up event not taken': records.filter(
         (r) => r.acceptedBy.length > 0 && r.endedAt === null,
       ).length,

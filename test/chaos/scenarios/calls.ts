@@ -22,6 +22,12 @@ export interface CallRecord {
   endOutcomes: string[];
 }
 
+interface OfferEvent {
+  offerId: string;
+  kind: string;
+  item?: { id?: string; callId?: string };
+}
+
 export interface Agent {
   user: ChaosUser;
   client: ContractClient;
@@ -47,6 +53,8 @@ export class CallsScenario {
   /** Agents put on break by the server (no-answer) during the run; they went available again. */
   breaks = 0;
   statusErrors: Record<string, number> = {};
+  /** Accepts whose acknowledgement never came, found to have gone through by `GET /api/me/status`. */
+  acceptsConfirmedByStatus = 0;
 
   constructor(
     private readonly ctx: ChaosContext,
@@ -61,7 +69,7 @@ export class CallsScenario {
   /** Live (seq-less) events of one agent's socket. */
   onLive(agent: Agent, event: string, payload: unknown): void {
     if (event === 'offer') {
-      this.onOffer(agent, payload as { offerId: string; kind: string; item?: { callId?: string } });
+      this.onOffer(agent, payload as OfferEvent);
     } else if (event === 'offer.revoked') {
       increment(this.revoked, String((payload as { reason?: string }).reason));
     } else if (event === 'staff.changed') {
@@ -97,10 +105,7 @@ export class CallsScenario {
     return false;
   }
 
-  private onOffer(
-    agent: Agent,
-    payload: { offerId: string; kind: string; item?: { callId?: string } },
-  ): void {
+  private onOffer(agent: Agent, payload: OfferEvent): void {
     if (payload.kind !== 'call') return;
     if (this.offersSeen.has(payload.offerId)) {
       this.duplicateOffers += 1;
@@ -109,23 +114,49 @@ export class CallsScenario {
     this.offersSeen.add(payload.offerId);
     const record = this.calls.get(payload.item?.callId ?? '');
     record?.offers.push({ agent: agent.user.id, offerId: payload.offerId, at: Date.now() });
-    void this.accept(agent, payload.offerId, record);
+    void this.accept(agent, payload, record);
   }
 
-  private async accept(agent: Agent, offerId: string, record: CallRecord | undefined) {
+  private async accept(agent: Agent, offer: OfferEvent, record: CallRecord | undefined) {
     let code: string;
     try {
-      const ack = await agent.client.emitWithAck<SocketAck>('offer.accept', { offerId }, 5000);
-      if (ack.ok) {
-        record?.acceptedBy.push(agent.user.id);
-        if (record) setTimeout(() => void this.hangUp(record), this.spec.holdMs);
-        return;
-      }
+      const ack = await agent.client.emitWithAck<SocketAck>(
+        'offer.accept',
+        { offerId: offer.offerId },
+        5000,
+      );
+      if (ack.ok) return this.answered(agent, record);
       code = ack.error.code;
     } catch {
+      // No answer: the process may have died before or after taking it. A console asks.
+      if (await this.holdsCall(agent, offer.item?.id)) {
+        this.acceptsConfirmedByStatus += 1;
+        return this.answered(agent, record);
+      }
       code = 'TIMEOUT';
     }
     record?.acceptErrors.push(code);
+  }
+
+  private answered(agent: Agent, record: CallRecord | undefined): void {
+    record?.acceptedBy.push(agent.user.id);
+    if (record) setTimeout(() => void this.hangUp(record), this.spec.holdMs);
+  }
+
+  /** `GET /api/me/status`: is this person busy on this call (their accept went through)? */
+  private async holdsCall(agent: Agent, callRowId: string | undefined): Promise<boolean> {
+    if (!callRowId) return false;
+    for (let attempt = 0; attempt < 5 && Date.now() < this.ctx.deadline; attempt++) {
+      const res = await this.ctx.rest.call<{ state?: string; currentCallId?: string | null }>(
+        'GET',
+        '/api/me/status',
+        'status',
+        { token: agent.user.token },
+      );
+      if (isOk(res.outcome)) return res.body?.currentCallId === callRowId;
+      await sleep(1000);
+    }
+    return false;
   }
 
   private async hangUp(record: CallRecord): Promise<void> {

@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'bench-results/', 'node_modules/', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'bench-results/',
+      'dist-chaos/',
+      'chaos-results/',
+      'node_modules/',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -8,6 +8,8 @@ import { BucketSize, bucketStarts } from '@/modules/stats/kpi/time-buckets';
 import { StatsReportService } from '@/modules/stats/reports/stats-report.service';
 import { RollupService } from '@/modules/stats/rollups/rollup.service';
 import { StatsModule } from '@/modules/stats/stats.module';
+import { RequestsModule } from '@/modules/requests/requests.module';
+import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import {
   CallFixture,
   insertCall,
@@ -16,7 +18,9 @@ import {
   recompute,
 } from '@test/support/stats-fixtures';
 
-@Module({ imports: [CoreModule, StatsModule] })
+/** The outbox relay checks at boot that every topic has its handler, so the features that own
+ * them (requests, broadcasts) come along with stats. */
+@Module({ imports: [CoreModule, StatsModule, RequestsModule, NotificationsModule] })
 class StatsTestModule {}
 
 /** A small deterministic generator, so a failing seed can be replayed. */

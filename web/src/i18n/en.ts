@@ -172,7 +172,7 @@ export const en = {
     unknownNumber: '{{phone}}: not in the directory.',
     line: 'Line',
     queue: 'Queue',
-    noQueue: 'No queue (just record it)',
+    noQueue: 'No queue',
     topic: 'Topic',
     done: 'Call from {{number}} registered.',
     submit: 'Register call',

@@ -178,7 +178,7 @@ export const ru: Catalogue = {
     unknownNumber: '{{phone}}: нет в справочнике.',
     line: 'Линия',
     queue: 'Очередь',
-    noQueue: 'Без очереди (только записать)',
+    noQueue: 'Без очереди',
     topic: 'Тема',
     done: 'Звонок с номера {{number}} зарегистрирован.',
     submit: 'Зарегистрировать',

@@ -10,6 +10,7 @@ import { migrateWithLock } from '@/database/migrate';
 import { buildOrmOptions } from '@/database/orm-options';
 import { UsersService } from '@/modules/staff/users.service';
 import { RealtimeIoAdapter } from '@/realtime/socket-io.adapter';
+import { serveWebConsole } from '@/web/web-console';
 
 /** Routes allowed a larger body than the default; everything else is capped at BODY_LIMIT_BYTES. */
 const LARGE_BODY_ROUTES = ['/api/telephony/events'];
@@ -24,6 +25,7 @@ export async function configureApi(app: NestExpressApplication): Promise<void> {
   app.use(LARGE_BODY_ROUTES, jsonBody(config.http.telephonyBodyLimitBytes));
   app.use(jsonBody(config.http.bodyLimitBytes));
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  serveWebConsole(app);
   app.useGlobalPipes(createValidationPipe());
   app.enableCors({ origin: config.realtime.corsOrigins, credentials: true });
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));

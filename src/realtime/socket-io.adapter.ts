@@ -7,10 +7,25 @@ import { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '@/config/app-config';
 import { createRedis, handlePublishFailures } from '@/redis/redis.module';
 
-export function isOriginAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+export function isOriginAllowed(
+  origin: string | undefined,
+  allowed: readonly string[],
+  host?: string,
+): boolean {
   // Server-side clients (connectors, tests, other services) send no Origin; browsers always do.
   if (origin === undefined) return true;
+  // The web console is served by this process: its own origin needs no entry in the list.
+  if (host !== undefined && sameHost(origin, host)) return true;
   return allowed.includes('*') || allowed.includes(origin);
+}
+
+function sameHost(origin: string, host: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host;
+  } catch {
+    return false;
+  }
 }
 
 export function socketIoKey(prefix: string): string {
@@ -45,7 +60,7 @@ export class RealtimeIoAdapter extends IoAdapter {
         req: IncomingMessage,
         callback: (err: string | null | undefined, ok: boolean) => void,
       ) => {
-        callback(null, isOriginAllowed(req.headers.origin, allowed));
+        callback(null, isOriginAllowed(req.headers.origin, allowed, req.headers.host));
       },
     }) as Server;
     // Every room emit is a PUBLISH; pipelining sends those of one tick in one write, not one each.

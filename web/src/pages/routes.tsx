@@ -1,0 +1,38 @@
+import type { ReactNode } from 'react';
+import type { Role } from '@web/api/types';
+import { BoardPage } from '@web/pages/board/board-page';
+import { ConsolePage } from '@web/pages/console/console-page';
+
+/**
+ * Every signed-in page: its path, who may open it, and its nav label (an i18n key). The nav and
+ * the guards read this list, so a new page (chat, requests, notifications) is one entry here.
+ */
+export interface PageDefinition {
+  path: string;
+  /** The page's own routes below `path` (e.g. `/chat/:roomId`), if any. */
+  children?: string[];
+  label: string;
+  roles: readonly Role[];
+  element: ReactNode;
+}
+
+export const PAGES: readonly PageDefinition[] = [
+  {
+    path: '/board',
+    label: 'nav.board',
+    roles: ['receptionist', 'supervisor', 'admin'],
+    element: <BoardPage />,
+  },
+  {
+    path: '/console',
+    label: 'nav.console',
+    roles: ['agent', 'receptionist', 'supervisor'],
+    element: <ConsolePage />,
+  },
+];
+
+/** Where a person lands after signing in: the first page of the list open to them. */
+export function homePath(roles: readonly Role[]): string {
+  if (roles.includes('agent')) return '/console';
+  return PAGES.find((p) => p.roles.some((r) => roles.includes(r)))?.path ?? '/sign-in';
+}

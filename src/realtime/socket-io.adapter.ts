@@ -1,11 +1,12 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { RedisAdapter } from '@socket.io/redis-adapter';
 import type { IncomingMessage } from 'node:http';
 import type Redis from 'ioredis';
-import { Server, ServerOptions } from 'socket.io';
+import { Namespace, Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '@/config/app-config';
 import { createRedis, handlePublishFailures } from '@/redis/redis.module';
+import { withLiveHolds } from '@/realtime/live-hold';
 
 export function isOriginAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
   // Server-side clients (connectors, tests, other services) send no Origin; browsers always do.
@@ -88,7 +89,11 @@ export class RealtimeIoAdapter extends IoAdapter {
     sub.on('error', (err: Error) => logger.debug(`socket.io subscriber: ${err.message}`));
     resyncAfterResubscribe(sub, server, logger);
     this.clients.push(pub, sub);
-    server.adapter(createAdapter(pub, sub, { key: socketIoKey(this.config.redis.prefix) }));
+    const key = socketIoKey(this.config.redis.prefix);
+    // Socket.IO calls this with `new`, hence a function rather than an arrow.
+    server.adapter(function liveHoldingRedisAdapter(nsp: Namespace) {
+      return withLiveHolds(new RedisAdapter(nsp, pub, sub, { key }));
+    });
     return server;
   }
 

@@ -1,4 +1,7 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
+import type { UserEventInput } from '@/modules/notifications/delivery/delivery.events';
+import { UserEventsService } from '@/modules/notifications/delivery/user-events.service';
 import { EventRecorder } from '@test/support/event-recorder';
 import { startApp, TestApp } from '@test/support/test-app';
 import { createUser, TestUser } from '@test/support/users';
@@ -73,6 +76,101 @@ describe('delivery contract: sync (e2e)', () => {
         ok: false,
         error: { code: 'VALIDATION_FAILED' },
       });
+    }
+  });
+});
+
+describe('delivery contract: a replay and live events from another process (e2e)', () => {
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    [first, second] = await Promise.all([startApp(), startApp()]);
+  });
+  afterAll(async () => {
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  /** Stores `count` events for the user through `app` and pushes them live from there. */
+  async function store(app: TestApp, userId: string, count: number): Promise<number[]> {
+    const events = app.app.get(UserEventsService);
+    const inputs = Array.from({ length: count }, (): UserEventInput => ({
+      userId,
+      name: 'notification.created',
+      payload: { id: randomUUID(), kind: 'broadcast', title: 'load' } as never,
+    }));
+    const stored = await app.app
+      .get(EntityManager)
+      .fork()
+      .transactional((tx) => events.append(tx, inputs));
+    events.publish(stored);
+    return stored.map((e) => e.seq);
+  }
+
+  it('holds live events published during a long replay and sends them after sync.done, in seq order', async () => {
+    const user = await createUser(first, ['agent']);
+    const backlog = await store(first, user.id, 5000);
+    const received: number[] = [];
+    let syncedAt = -1;
+    let live: Promise<number[]>[] = [];
+    let publishing = true;
+    const socket = new EventRecorder(first.url, { token: user.token, since: 0 });
+    try {
+      let started = false;
+      socket.socket.onAny((name: string, payload: { seq?: number }) => {
+        if (name === 'sync.done') syncedAt = received.length;
+        if (typeof payload?.seq !== 'number') return;
+        received.push(payload.seq);
+        if (started) return;
+        started = true;
+        // The replay is under way: the other process commits and publishes while it runs.
+        for (let lane = 0; lane < 3; lane++) {
+          void (async () => {
+            while (publishing) {
+              live.push(store(second, user.id, 1));
+              await live[live.length - 1];
+            }
+          })();
+        }
+      });
+      await socket.synced(20_000);
+      publishing = false;
+      const liveSeqs = (await Promise.all(live)).flat();
+      live = [];
+      const total = backlog.length + liveSeqs.length;
+      await socket.waitFor(() => received.length >= total, 10_000);
+      expect(liveSeqs.length).toBeGreaterThan(0);
+      // In seq order: never a seq past the next one. A live event whose commit the replay had
+      // already read may still come again afterwards; the client drops it (seq <= last).
+      let highest = 0;
+      const early: number[] = [];
+      for (const seq of received) {
+        if (seq > highest + 1) early.push(seq);
+        highest = Math.max(highest, seq);
+      }
+      expect(early).toEqual([]);
+      expect([...new Set(received)]).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      // Whatever the replay did not send itself came after sync.done.
+      expect(syncedAt).toBeGreaterThanOrEqual(backlog.length);
+    } finally {
+      publishing = false;
+      await Promise.all(live);
+      socket.close();
+    }
+  });
+
+  it('keeps the order of a burst published in one tick by another process (one auto-pipelined write)', async () => {
+    const user = await createUser(first, ['agent']);
+    const socket = new EventRecorder(first.url, { token: user.token });
+    try {
+      const { lastSeq } = await socket.synced();
+      const seqs = await store(second, user.id, 1000);
+      await socket.waitFor(() => socket.persisted().length >= seqs.length);
+      expect(socket.persisted().map((e) => e.seq)).toEqual(
+        Array.from({ length: 1000 }, (_, i) => lastSeq + 1 + i),
+      );
+    } finally {
+      socket.close();
     }
   });
 });

@@ -11,6 +11,7 @@ import { mapError } from '@/common/errors/error-mapper';
 import { createValidationPipe } from '@/common/pipes/validation.pipe';
 import { rooms } from '@/realtime/realtime.events';
 import type { AppSocket } from '@/realtime/realtime.gateway';
+import { holdLiveEvents, releaseLiveEvents } from '@/realtime/live-hold';
 import { WsAckInterceptor } from '@/realtime/ws-ack.interceptor';
 import type { SyncDoneEvent } from '@/modules/notifications/delivery/delivery.events';
 import { SyncDto } from '@/modules/notifications/delivery/sync.dto';
@@ -59,31 +60,43 @@ export class DeliveryGateway implements OnGatewayConnection<AppSocket> {
     return this.inTurn(socket, () => this.bringUpToDate(socket, body.since));
   }
 
+  /**
+   * Live events carrying a seq are held for this socket from before the join until `sync.done`
+   * has gone out, then only those above what the replay sent follow: the client gets its events
+   * in seq order even when another process publishes one in the middle of a long replay.
+   */
   private async bringUpToDate(socket: AppSocket, since: number | null): Promise<SyncDoneEvent> {
     const userId = socket.data.principal.id;
-    // Joining is idempotent; doing it here, before the first read, is what guarantees that an
-    // event committed after the replay's last page reaches this socket live.
-    await socket.join(rooms.user(userId));
-    let done: SyncDoneEvent;
-    if (since === null) {
-      done = {
-        since: null,
-        lastSeq: await this.events.lastSeq(userId),
-        replayed: 0,
-        truncated: false,
-      };
-    } else {
-      const emit = socket.emit.bind(socket) as (name: string, payload: unknown) => boolean;
-      const result = await this.events.replay(
-        userId,
-        since,
-        (event) => emit(event.name, event.payload),
-        () => socket.connected,
-      );
-      done = { since, ...result };
+    const hold = holdLiveEvents(socket);
+    let through = Number.MAX_SAFE_INTEGER;
+    try {
+      // Joining is idempotent; doing it here, before the first read, is what guarantees that an
+      // event committed after the replay's last page reaches this socket live.
+      await socket.join(rooms.user(userId));
+      let done: SyncDoneEvent;
+      if (since === null) {
+        const lastSeq = await this.events.lastSeq(userId);
+        through = lastSeq;
+        done = { since: null, lastSeq, replayed: 0, truncated: false };
+      } else {
+        const emit = socket.emit.bind(socket) as (name: string, payload: unknown) => boolean;
+        const { through: sent, ...result } = await this.events.replay(
+          userId,
+          since,
+          (event) => emit(event.name, event.payload),
+          () => socket.connected,
+          () => hold.highestSeq(),
+        );
+        through = sent;
+        done = { since, ...result };
+      }
+      if (socket.connected) socket.emit('sync.done', done);
+      return done;
+    } finally {
+      // After a failure what was held is dropped, not sent out of order: it is stored, and the
+      // client asks again from its last seq (or reconnects with it).
+      releaseLiveEvents(socket, through);
     }
-    if (socket.connected) socket.emit('sync.done', done);
-    return done;
   }
 
   private inTurn<T>(socket: AppSocket, work: () => Promise<T>): Promise<T> {

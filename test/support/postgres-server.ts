@@ -27,8 +27,13 @@ export class OwnPostgres {
       const { stdout: gid } = await run('id', ['-g', 'postgres']);
       chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
     }
-    await pg.pg('initdb', ['-D', pg.data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-    await pg.resume();
+    try {
+      await pg.pg('initdb', ['-D', pg.data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+      await pg.resume();
+    } catch (err) {
+      await pg.close();
+      throw err;
+    }
     return pg;
   }
 

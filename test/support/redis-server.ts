@@ -30,7 +30,12 @@ export class OwnRedis {
 
   static async start(): Promise<OwnRedis> {
     const redis = new OwnRedis(await freePort());
-    await redis.resume();
+    try {
+      await redis.resume();
+    } catch (err) {
+      await redis.close();
+      throw err;
+    }
     return redis;
   }
 

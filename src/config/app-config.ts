@@ -9,7 +9,14 @@ export class AppConfig {
     bodyLimitBytes: number;
     telephonyBodyLimitBytes: number;
   };
-  readonly database: { url: string; poolMax: number; migrateOnStart: boolean; create: boolean };
+  readonly database: {
+    url: string;
+    poolMax: number;
+    /** Longest wait for a pooled connection (or a new one), then 503 SERVICE_UNAVAILABLE. */
+    acquireTimeoutMs: number;
+    migrateOnStart: boolean;
+    create: boolean;
+  };
   readonly redis: { url: string; prefix: string };
   readonly auth: {
     jwtSecret: string;
@@ -53,6 +60,7 @@ export class AppConfig {
     this.database = {
       url: raw.DATABASE_URL,
       poolMax: raw.DATABASE_POOL_MAX,
+      acquireTimeoutMs: raw.DATABASE_ACQUIRE_TIMEOUT_MS,
       migrateOnStart: raw.MIGRATE_ON_START,
       create: raw.DATABASE_CREATE,
     };

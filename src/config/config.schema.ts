@@ -30,6 +30,7 @@ export const configSchema = z
       })
       .default('postgres://postgres@127.0.0.1:5432/switchboard'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
     MIGRATE_ON_START: bool.default('true'),
     /** Create the database named in DATABASE_URL when it is missing. */
     DATABASE_CREATE: bool.default('true'),

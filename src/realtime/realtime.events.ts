@@ -19,7 +19,11 @@ import type {
   BroadcastAckInput,
   BroadcastAckResult,
 } from '@/modules/notifications/notifications.events';
-import type { SyncDoneEvent } from '@/modules/notifications/delivery/delivery.events';
+import type {
+  SyncDoneEvent,
+  SyncRequest,
+  SyncRequiredEvent,
+} from '@/modules/notifications/delivery/delivery.events';
 import type {
   ChatDeletedEvent,
   ChatEditedEvent,
@@ -69,8 +73,10 @@ export interface ServerToClientEvents {
   'call.abandoned': (payload: CallSummary) => void;
   'call.missed': (payload: CallSummary) => void;
   'call.blocked': (payload: CallSummary) => void;
-  /** Delivery contract: the replay after connect is over; live from here (see delivery/). */
+  /** Delivery contract: a replay (after connect or `sync`) is over; live from here (see delivery/). */
   'sync.done': (payload: SyncDoneEvent) => void;
+  /** Delivery contract: live events may have been lost for this socket; the client sends `sync`. */
+  'sync.required': (payload: SyncRequiredEvent) => void;
   /** Persisted user events (seq at the top level), replayed after `auth.since`. */
   'notification.created': (payload: NotificationCreatedEvent) => void;
   'notification.reminded': (payload: NotificationRemindedEvent) => void;
@@ -94,6 +100,8 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
+  /** Delivery contract: replay every persisted event after `since`, then `sync.done`. */
+  sync: (payload: SyncRequest, ack: (res: Ack<SyncDoneEvent>) => void) => void;
   'session.whoami': (payload: Record<string, never>, ack: (res: Ack<SessionInfo>) => void) => void;
   'staff.status': (payload: SetStatusDto, ack: (res: Ack<PresenceDto>) => void) => void;
   'queue.snapshot': (

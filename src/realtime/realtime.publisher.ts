@@ -59,6 +59,8 @@ export class RealtimePublisher implements OnApplicationShutdown {
       this.emitterRedis = handlePublishFailures(
         createRedis(this.config, 'socket.io-emitter'),
         new Logger('Realtime'),
+        // A lost PUBLISH may have carried someone's event: every socket resyncs.
+        () => this.emitter?.emit('sync.required', { reason: 'publish-lost' }),
       );
       this.emitter = new Emitter<ServerToClientEvents>(this.emitterRedis, {
         key: socketIoKey(this.config.redis.prefix),

@@ -18,6 +18,8 @@ interface EventRow {
 }
 
 export interface ReplayResult {
+  /** The highest seq sent by the replay, or `since` when it sent none. */
+  through: number;
   lastSeq: number;
   replayed: number;
   truncated: boolean;
@@ -109,13 +111,15 @@ export class UserEventsService {
   /**
    * Hands `emit` every event of the user after `since`, in seq order, a page at a time, until a
    * short page: that last read started after the caller joined the user's room, so anything
-   * committed later reaches the socket live.
+   * committed later reaches the socket live. It also reads on while `readThrough` (the highest
+   * seq of a live event held back meanwhile, already committed) is above what was sent.
    */
   async replay(
     userId: string,
     since: number,
     emit: (event: StoredUserEvent) => void,
     stillWanted: () => boolean = () => true,
+    readThrough: () => number = () => 0,
   ): Promise<ReplayResult> {
     const em = this.em.fork();
     let cursor = since;
@@ -134,11 +138,11 @@ export class UserEventsService {
         cursor = event.seq;
       }
       replayed += rows.length;
-      if (rows.length < REPLAY_PAGE_SIZE) break;
+      if (rows.length === 0 || (rows.length < REPLAY_PAGE_SIZE && cursor >= readThrough())) break;
     }
     const lastSeq = Math.max(cursor, await this.lastSeq(userId));
     const truncated = first !== null ? first > since + 1 : lastSeq > since;
-    return { lastSeq, replayed, truncated };
+    return { through: cursor, lastSeq, replayed, truncated };
   }
 
   async lastSeq(userId: string): Promise<number> {

@@ -120,13 +120,17 @@ function Detail({ request: r }: { request: ClientRequest }) {
             >
               <span className="stage-name">{s.stage}</span>
               <span className="muted">
-                {people.name(s.assigneeId)}
-                {s.dueAt
-                  ? ` · ${t('requests.dueAt', { time: formatDateTime(s.dueAt, i18n.language) })}`
-                  : ''}
-                {s.doneAt
-                  ? ` · ${t('requests.doneAt', { time: formatDateTime(s.doneAt, i18n.language) })}`
-                  : ''}
+                {[
+                  s.assigneeId ? people.name(s.assigneeId) : null,
+                  s.dueAt
+                    ? t('requests.dueAt', { time: formatDateTime(s.dueAt, i18n.language) })
+                    : null,
+                  s.doneAt
+                    ? t('requests.doneAt', { time: formatDateTime(s.doneAt, i18n.language) })
+                    : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
               </span>
               {s.note ? <span className="stage-note">{s.note}</span> : null}
             </li>

@@ -26,8 +26,8 @@ describe('requests in Chromium (browser)', () => {
   }
 
   /** A queue with the three-stage template, its members, and two requests for `agent`. */
-  async function officeWith(agent: Person, receptionist: Person) {
-    const queue = await world.queue('Accounting', [agent]);
+  async function officeWith(agent: Person, receptionist: Person, queueName: string) {
+    const queue = await world.queue(queueName, [agent]);
     const admin = `Bearer ${world.adminToken}`;
     const queues = await app.http.get('/api/queues?limit=200').set('authorization', admin);
     const queueId = (queues.body.items as { id: string; code: string }[]).find(
@@ -84,7 +84,7 @@ describe('requests in Chromium (browser)', () => {
   it('lists my requests with stages, assignees and due times, overdue highlighted; advances a stage', async () => {
     const agent = await world.user(['agent'], 'Nina Accountant');
     const receptionist = await world.user(['receptionist'], 'Rita Reception');
-    const { late, fresh } = await officeWith(agent, receptionist);
+    const { late, fresh } = await officeWith(agent, receptionist, 'Accounting');
 
     const page = await at(agent, '/requests');
     const table = page.getByRole('table', { name: 'Open requests' });
@@ -117,7 +117,7 @@ describe('requests in Chromium (browser)', () => {
   it('registers a request (the form the console links to), with field errors beside the field; Russian too', async () => {
     const agent = await world.user(['agent'], 'Нина Бухгалтер');
     const receptionist = await world.user(['receptionist'], 'Рита Секретарь');
-    const { queue } = await officeWith(agent, receptionist);
+    const { queue } = await officeWith(agent, receptionist, 'Бухгалтерия');
 
     const page = await at(receptionist, `/requests/new?queue=${queue}`);
     await page.getByRole('button', { name: 'Register request' }).click();
@@ -133,6 +133,7 @@ describe('requests in Chromium (browser)', () => {
 
     await page.getByLabel('Language').selectOption('ru');
     await page.getByRole('tab', { name: 'Моей очереди' }).click();
+    await page.getByRole('combobox', { name: 'Очередь' }).selectOption({ label: 'Бухгалтерия' });
     await page.getByRole('table', { name: 'Открытые заявки' }).getByText('просрочена').waitFor();
     await screenshot(page, 'requests-ru');
     expect(await missingKeys(page)).toEqual([]);

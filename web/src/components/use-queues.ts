@@ -12,8 +12,11 @@ export function useQueues(wanted: string | null = null) {
   const unknown = wanted !== null && queues.isSuccess && !items.some((q) => q.code === wanted);
   const { refetch, isFetching, dataUpdatedAt } = queues;
   useEffect(() => {
-    // At most every few seconds: a code of a deleted queue stays unknown.
-    if (unknown && !isFetching && Date.now() - dataUpdatedAt > 5000) void refetch();
+    // At most every few seconds: a code of a deleted queue stays unknown. Too soon after the
+    // last fetch, wait out the rest rather than never asking again.
+    if (!unknown || isFetching) return;
+    const timer = setTimeout(() => void refetch(), Math.max(0, dataUpdatedAt + 5000 - Date.now()));
+    return () => clearTimeout(timer);
   }, [unknown, isFetching, dataUpdatedAt, refetch]);
   const nameOf = (code: string | null): string | null =>
     code === null ? null : (items.find((q) => q.code === code)?.name ?? code);

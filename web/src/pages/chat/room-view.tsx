@@ -70,8 +70,11 @@ export function RoomView({ room, people, me }: { room: ChatRoom; people: People;
 
   const members = room.memberIds.filter((id) => id !== me);
   const tooLong = [...draft].length > MAX_CHARS;
-  // Where my read position was when the room opened: the unread messages from others follow it.
-  const firstUnread = firstUnreadId(history.messages, me, unreadAtOpen);
+  // Where my read position was when the room opened (fixed then): the unread messages follow.
+  const [firstUnread, setFirstUnread] = useState<string | null | undefined>(undefined);
+  if (firstUnread === undefined && !history.loading && history.messages.length > 0) {
+    setFirstUnread(firstUnreadId(history.messages, me, unreadAtOpen));
+  }
   return (
     <section className="card chat-room" aria-label={name}>
       <header className="card-head chat-room-head">

@@ -231,6 +231,9 @@ describe('web console in Chromium (browser)', () => {
     const { page, user } = await agentAt('Pavel Agent');
     expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual([
       'My calls',
+      'Requests',
+      'Chat',
+      'Notifications',
     ]);
     await page.goto(`${app.url}/board`);
     await page.waitForURL(/\/console$/);

@@ -14,7 +14,7 @@ import { Authenticated, CurrentPrincipal, Roles } from '@/common/auth/access.dec
 import type { Principal } from '@/common/auth/roles';
 import { AppError } from '@/common/errors/app-error';
 import { Page, page, PageQueryDto } from '@/common/pagination/page.dto';
-import { CreateUserDto, UpdateUserDto, UserDto } from '@/modules/staff/dto/user.dto';
+import { CreateUserDto, PersonDto, UpdateUserDto, UserDto } from '@/modules/staff/dto/user.dto';
 import { UsersService } from '@/modules/staff/users.service';
 
 @ApiTags('users')
@@ -28,6 +28,13 @@ export class UsersController {
   async me(@CurrentPrincipal() who: Principal): Promise<UserDto> {
     if (who.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have a profile');
     return UserDto.from(await this.users.get(who.id));
+  }
+
+  /** Colleagues to chat with and to name on screen: every active user, for every role. */
+  @Roles('admin', 'supervisor', 'receptionist', 'agent')
+  @Get('people')
+  async people(): Promise<PersonDto[]> {
+    return (await this.users.activePeople()).map((user) => PersonDto.from(user));
   }
 
   @Roles('admin')

@@ -63,6 +63,15 @@ export class UsersService {
     return users.map((u) => u.id);
   }
 
+  /** Every active user by display name: the people directory any colleague may read. */
+  async activePeople(): Promise<Pick<User, 'id' | 'username' | 'displayName' | 'roles'>[]> {
+    return this.em.find(
+      User,
+      { active: true },
+      { fields: ['id', 'username', 'displayName', 'roles'], orderBy: { displayName: 'asc' } },
+    );
+  }
+
   async get(id: string): Promise<User> {
     const user = await this.em.findOne(User, { id });
     if (!user) throw AppError.notFound('User', id);

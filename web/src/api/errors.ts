@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '@web/api/http';
+import { i18next } from '@web/i18n';
 
 /** Codes the catalogues have words for; anything else is shown with its code. */
 const KNOWN = new Set([
@@ -30,6 +31,8 @@ const KNOWN = new Set([
 export function errorText(t: TFunction, err: unknown): string {
   const code = err instanceof ApiError ? err.code : 'UNKNOWN';
   if (KNOWN.has(code)) return t(`errors.${code}`);
+  // Codes of the areas added since (chat, requests, notifications), in their own catalogues.
+  if (i18next.exists(`moreErrors.${code}`)) return t(`moreErrors.${code}`);
   const detail = err instanceof Error ? err.message : String(err);
   return t('errors.UNKNOWN', { code, detail });
 }

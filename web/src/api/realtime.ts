@@ -38,6 +38,7 @@ const LIVE_EVENTS = [
   'notifications.unread',
   'chat.typing',
   'presence.changed',
+  'request.changed',
   ...CALL_DELTA_EVENTS,
 ] as const satisfies readonly ServerEvent[];
 

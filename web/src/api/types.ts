@@ -241,6 +241,7 @@ export const PERSISTED_EVENTS = [
   'notification.created',
   'notification.read',
   'notification.archived',
+  'notification.reminded',
   'chat.message',
   'chat.edited',
   'chat.deleted',
@@ -296,6 +297,8 @@ export interface ServerToClientEvents {
   'notifications.unread': (payload: { count: number }) => void;
   'chat.typing': (payload: { roomId: string; userId: string }) => void;
   'presence.changed': (payload: { userId: string; status: 'online' | 'away' | 'offline' }) => void;
+  'notification.reminded': (payload: PersistedEvent) => void;
+  'request.changed': (payload: RequestChanged) => void;
 }
 
 export interface ClientToServerEvents {
@@ -315,6 +318,137 @@ export interface ClientToServerEvents {
     payload: { offerId: string },
     ack: (res: Ack<{ offerId: string; itemId: string }>) => void,
   ) => void;
+  'chat.send': (
+    payload: { roomId: string; clientMsgId: string; text: string; replyTo?: string },
+    ack: (res: Ack<{ id: string; createdAt: string }>) => void,
+  ) => void;
+  'chat.edit': (
+    payload: { messageId: string; text: string },
+    ack: (res: Ack<ChatMessage>) => void,
+  ) => void;
+  'chat.delete': (payload: { messageId: string }, ack: (res: Ack<ChatMessage>) => void) => void;
+  'chat.typing': (payload: { roomId: string }, ack: (res: Ack<{ sent: boolean }>) => void) => void;
+  'chat.read': (
+    payload: { roomId: string; messageId: string },
+    ack: (res: Ack<{ roomId: string; messageId: string; unread: number }>) => void,
+  ) => void;
+  'broadcast.ack': (
+    payload: { broadcastId: string },
+    ack: (res: Ack<{ broadcastId: string; ackedAt: string }>) => void,
+  ) => void;
+}
+
+/** A colleague as `GET /api/people` lists them. */
+export interface Person {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+}
+
+export type PresenceStatus = 'online' | 'away' | 'offline';
+export type ChatRoomKind = 'direct' | 'group' | 'context';
+export type ChatContextType = 'call' | 'request' | 'client';
+
+export interface ChatRoom {
+  id: string;
+  kind: ChatRoomKind;
+  title: string | null;
+  contextType: ChatContextType | null;
+  contextId: string | null;
+  createdBy: string;
+  createdAt: string;
+  memberIds: string[];
+  unread: number;
+  lastMessageAt: string | null;
+}
+
+export interface ChatMessage {
+  id: string;
+  roomId: string;
+  senderId: string;
+  clientMsgId: string;
+  /** Empty once deleted. */
+  text: string;
+  replyTo: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+}
+
+export interface ChatHistoryPage {
+  items: ChatMessage[];
+  nextBefore: string | null;
+}
+
+export type NotificationKind =
+  'offer' | 'assignment' | 'missed-call' | 'stage-overdue' | 'mention' | 'broadcast' | 'threshold';
+
+export interface AppNotification {
+  id: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  critical: boolean;
+  createdAt: string;
+  readAt: string | null;
+  archivedAt: string | null;
+  /** Delivered during do-not-disturb (live events only). */
+  silent?: boolean;
+  remindCount?: number;
+}
+
+export interface NotificationSettings {
+  kinds: Record<NotificationKind, { inApp: boolean }>;
+  doNotDisturbUntil: string | null;
+}
+
+export type RequestStatus = 'open' | 'done' | 'cancelled';
+
+export interface RequestStage {
+  id: string;
+  stage: string;
+  position: number;
+  assigneeId: string | null;
+  dueAt: string | null;
+  startedAt: string | null;
+  doneAt: string | null;
+  note: string | null;
+}
+
+export interface ClientRequest {
+  id: string;
+  number: number;
+  channel: RequestChannel;
+  status: RequestStatus;
+  clientId: string | null;
+  subject: string;
+  body: string | null;
+  priority: number;
+  queueId: string | null;
+  callId: string | null;
+  currentStage: string;
+  assigneeId: string | null;
+  dueAt: string | null;
+  overdue: boolean;
+  createdById: string | null;
+  createdAt: string;
+  updatedAt: string;
+  stages?: RequestStage[];
+}
+
+export interface RequestChanged {
+  requestId: string;
+  number: number;
+  change: 'created' | 'advanced' | 'reassigned' | 'assigned' | 'overdue';
+  status: RequestStatus;
+  subject: string;
+  currentStage: string;
+  assigneeId: string | null;
+  dueAt: string | null;
+  overdue: boolean;
+  updatedAt: string;
 }
 
 export function asOpenRequests(dossier: Dossier | null | undefined): OpenRequestRef[] {

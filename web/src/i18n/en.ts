@@ -1,5 +1,12 @@
+import { chatEn } from '@web/i18n/chat.en';
+import { notificationsEn } from '@web/i18n/notifications.en';
+import { requestsEn } from '@web/i18n/requests.en';
+
 /** English. The Russian catalogue must have exactly these keys (checked by tsc and a unit test). */
 export const en = {
+  ...chatEn,
+  ...notificationsEn,
+  ...requestsEn,
   common: { cancel: 'Cancel', loading: 'Loading…', dismiss: 'Dismiss' },
   errors: {
     NETWORK: 'The server cannot be reached. Check the connection and try again.',

@@ -1,7 +1,10 @@
 import type { ReactNode } from 'react';
 import type { Role } from '@web/api/types';
 import { BoardPage } from '@web/pages/board/board-page';
+import { ChatPage } from '@web/pages/chat/chat-page';
 import { ConsolePage } from '@web/pages/console/console-page';
+import { NotificationsArea } from '@web/pages/notifications/notifications-area';
+import { RequestsArea } from '@web/pages/requests/requests-area';
 
 /**
  * Every signed-in page: its path, who may open it, and its nav label (an i18n key). The nav and
@@ -28,6 +31,27 @@ export const PAGES: readonly PageDefinition[] = [
     label: 'nav.console',
     roles: ['agent', 'receptionist', 'supervisor'],
     element: <ConsolePage />,
+  },
+  {
+    path: '/requests',
+    children: ['/requests/:requestId'],
+    label: 'requests.nav',
+    roles: ['agent', 'receptionist', 'supervisor', 'admin'],
+    element: <RequestsArea />,
+  },
+  {
+    path: '/chat',
+    children: ['/chat/:roomId'],
+    label: 'chat.nav',
+    roles: ['agent', 'receptionist', 'supervisor', 'admin'],
+    element: <ChatPage />,
+  },
+  {
+    path: '/notifications',
+    children: ['/notifications/settings'],
+    label: 'notifications.nav',
+    roles: ['agent', 'receptionist', 'supervisor', 'admin'],
+    element: <NotificationsArea />,
   },
 ];
 

@@ -6,6 +6,8 @@ import { consoleStore, useConnectionState } from '@web/api/console-store';
 import { realtime } from '@web/api/realtime';
 import { session } from '@web/api/session';
 import { LANGUAGES, setLanguage, type Language } from '@web/i18n';
+import { AlertsOverlay } from '@web/pages/notifications/alerts-overlay';
+import { NotificationBell } from '@web/pages/notifications/bell';
 import { PAGES } from '@web/pages/routes';
 import { DeniedNotice } from '@web/pages/shell/guards';
 import { hasAnyRole, useSession } from '@web/pages/shell/use-session';
@@ -52,6 +54,7 @@ export function Layout() {
         <span className={`conn conn-${connection}`} role="status">
           {t(`connection.${connection}`)}
         </span>
+        <NotificationBell />
         <label className="lang">
           <span className="visually-hidden">{t('shell.language')}</span>
           <select value={i18n.language} onChange={(e) => setLanguage(e.target.value as Language)}>
@@ -79,6 +82,7 @@ export function Layout() {
         <DeniedNotice />
         <Outlet />
       </main>
+      <AlertsOverlay />
     </div>
   );
 }

@@ -38,6 +38,9 @@ const LIVE_EVENTS = [
   'notifications.unread',
   'chat.typing',
   'presence.changed',
+  'stats.live',
+  'stats.threshold',
+  'routing.alert',
   ...CALL_DELTA_EVENTS,
 ] as const satisfies readonly ServerEvent[];
 

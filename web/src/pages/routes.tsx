@@ -2,6 +2,9 @@ import type { ReactNode } from 'react';
 import type { Role } from '@web/api/types';
 import { BoardPage } from '@web/pages/board/board-page';
 import { ConsolePage } from '@web/pages/console/console-page';
+import { WallboardPage } from '@web/pages/wallboard/wallboard-page';
+import { AdminPage } from '@web/pages/admin/admin-page';
+import { ReportsPage } from '@web/pages/reports/reports-page';
 
 /**
  * Every signed-in page: its path, who may open it, and its nav label (an i18n key). The nav and
@@ -28,6 +31,26 @@ export const PAGES: readonly PageDefinition[] = [
     label: 'nav.console',
     roles: ['agent', 'receptionist', 'supervisor'],
     element: <ConsolePage />,
+  },
+  {
+    path: '/wallboard',
+    label: 'supervisionNav.wallboard',
+    roles: ['supervisor', 'admin'],
+    element: <WallboardPage />,
+  },
+  {
+    path: '/reports',
+    children: ['/reports/:tab'],
+    label: 'supervisionNav.reports',
+    roles: ['supervisor', 'admin'],
+    element: <ReportsPage />,
+  },
+  {
+    path: '/admin',
+    children: ['/admin/:section'],
+    label: 'supervisionNav.admin',
+    roles: ['admin'],
+    element: <AdminPage />,
   },
 ];
 

@@ -3,7 +3,7 @@ export const supervisionEn = {
   supervisionNav: { wallboard: 'Wallboard', reports: 'Reports', admin: 'Admin' },
   wallboard: {
     title: 'Wallboard',
-    summary: '{{waiting}} waiting now · {{offered}} calls today',
+    summary: 'Waiting now: {{waiting}} · calls today: {{offered}}',
     updated: 'Updated {{time}}',
     stale: 'No fresh figures: the server is not answering. Retrying…',
     tv: 'TV mode',
@@ -28,15 +28,15 @@ export const supervisionEn = {
     noQueue: 'no queue',
     alert: {
       missed: '{{queue}}: call {{call}} missed after waiting {{wait}}',
-      'queue.waiting': {
+      'queue-waiting': {
         raised: '{{subject}}: {{value}} callers waiting (limit {{limit}})',
         cleared: '{{subject}}: waiting callers back under {{limit}}',
       },
-      'queue.longest-wait': {
+      'queue-longest-wait': {
         raised: '{{subject}}: a caller has waited {{value}} (limit {{limit}})',
         cleared: '{{subject}}: longest wait back under {{limit}}',
       },
-      'line.occupancy': {
+      'line-occupancy': {
         raised: 'Line {{subject}}: {{value}} of channels in use (limit {{limit}})',
         cleared: 'Line {{subject}}: occupancy back under {{limit}}',
       },

@@ -16,7 +16,7 @@ export const supervisionRu: Catalogue<typeof supervisionEn> = {
     noQueues: 'Очередей пока нет. Их создаёт администратор: Администрирование → Очереди.',
     waiting: 'Ждут',
     longestWait: 'Дольше всех',
-    serviceLevel: 'SL сегодня ({{seconds}} с)',
+    serviceLevel: 'SL за день ({{seconds}} с)',
     asa: 'ASA',
     abandonRate: 'Брошено',
     offered: 'Поступило',
@@ -32,15 +32,15 @@ export const supervisionRu: Catalogue<typeof supervisionEn> = {
     noQueue: 'без очереди',
     alert: {
       missed: '{{queue}}: звонок {{call}} пропущен после ожидания {{wait}}',
-      'queue.waiting': {
+      'queue-waiting': {
         raised: '{{subject}}: ждут {{value}} (порог {{limit}})',
         cleared: '{{subject}}: ожидающих снова меньше {{limit}}',
       },
-      'queue.longest-wait': {
+      'queue-longest-wait': {
         raised: '{{subject}}: клиент ждёт уже {{value}} (порог {{limit}})',
         cleared: '{{subject}}: самое долгое ожидание снова меньше {{limit}}',
       },
-      'line.occupancy': {
+      'line-occupancy': {
         raised: 'Линия {{subject}}: занято {{value}} каналов (порог {{limit}})',
         cleared: 'Линия {{subject}}: загрузка снова ниже {{limit}}',
       },

@@ -85,7 +85,12 @@ export function LinesReport({ query }: { query: ReportQuery }) {
         <CsvButton report="lines" query={query} />
       </header>
       {times.length > 0 ? (
-        <TimeChart times={times} series={series} label={t('reports.lines.title')} />
+        <TimeChart
+          times={times}
+          end={report.data?.rows.at(-1)?.bucketEnd ?? times[times.length - 1]}
+          series={series}
+          label={t('reports.lines.title')}
+        />
       ) : null}
       <div className="table-wrap report-table">
         <table className="data-table" aria-labelledby="r-lines">

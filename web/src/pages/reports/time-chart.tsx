@@ -18,11 +18,14 @@ export interface ChartSeries {
 export function TimeChart({
   times,
   series,
+  end,
   label,
   height = 240,
 }: {
   /** Bucket starts, ISO. */
   times: string[];
+  /** End of the last bucket, ISO: the x axis spans the report, even for one bucket. */
+  end: string;
   series: ChartSeries[];
   label: string;
   height?: number;
@@ -41,6 +44,15 @@ export function TimeChart({
         width: Math.max(320, el.clientWidth),
         height,
         legend: { show: true },
+        scales: {
+          x: {
+            time: true,
+            range: (): uPlot.Range.MinMax => [
+              Date.parse(times[0] ?? end) / 1000,
+              Date.parse(end) / 1000,
+            ],
+          },
+        },
         series: [
           {},
           ...series.map((s) => ({
@@ -66,6 +78,6 @@ export function TimeChart({
       resize.disconnect();
       chart.destroy();
     };
-  }, [times, series, height]);
+  }, [times, end, series, height]);
   return <div ref={box} className="time-chart" role="img" aria-label={label} />;
 }

@@ -57,7 +57,7 @@ export function AlertFeed({
         : e.kind === 'queue.longest-wait'
           ? formatDuration(e.threshold)
           : String(e.threshold);
-    return t(`wallboard.alert.${e.kind}.${e.state}`, { subject, value, limit });
+    return t(`wallboard.alert.${e.kind.replace('.', '-')}.${e.state}`, { subject, value, limit });
   }
 }
 

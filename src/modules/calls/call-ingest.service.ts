@@ -323,7 +323,8 @@ export class CallIngestService {
       lineCodes.size + queueCodes.size + agentCodes.size === 0
         ? []
         : await rows<{
-            kind: 'line' | 'queue' | 'agent';
+            /** `<kind>-mapped`: a code an admin mapped (CodeMappingsService); the directory's own wins. */
+            kind: 'line' | 'queue' | 'agent' | 'line-mapped' | 'queue-mapped' | 'agent-mapped';
             id: string;
             code: string | null;
             username: string | null;
@@ -335,12 +336,22 @@ export class CallIngestService {
              select 'queue', "id", "code", null, null from "queues" where "code" = any(?::text[])
              union all
              select 'agent', "id", null, "username", "extension" from "users"
-              where "extension" = any(?::text[]) or "username" = any(?::text[])`,
+              where "extension" = any(?::text[]) or "username" = any(?::text[])
+             union all
+             select m."kind" || '-mapped', coalesce(m."line_id", m."queue_id", m."user_id"),
+                    m."code", null, null
+               from "code_mappings" m
+              where (m."kind" = 'line' and m."code" = any(?::text[]))
+                 or (m."kind" = 'queue' and m."code" = any(?::text[]))
+                 or (m."kind" = 'agent' and m."code" = any(?::text[]))`,
             [
               [...lineCodes],
               [...queueCodes],
               [...agentCodes],
               [...agentCodes].map((code) => code.toLowerCase()),
+              [...lineCodes],
+              [...queueCodes],
+              [...agentCodes],
             ],
           );
     const lines = found.flatMap((f) =>
@@ -365,6 +376,18 @@ export class CallIngestService {
         users.find((u) => u.extension === code) ??
         users.find((u) => u.username === code.toLowerCase());
       if (user) ids.agent.set(code, user.id);
+    }
+    for (const f of found) {
+      if (f.code === null) continue;
+      const kind =
+        f.kind === 'line-mapped'
+          ? 'line'
+          : f.kind === 'queue-mapped'
+            ? 'queue'
+            : f.kind === 'agent-mapped'
+              ? 'agent'
+              : null;
+      if (kind !== null && !ids[kind].has(f.code)) ids[kind].set(f.code, f.id);
     }
 
     const unmapped = new Map<string, { kind: UnmappedCodeKind; code: string; count: number }>();

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { CallChangesHandler } from '@/modules/calls/call-changes.handler';
 import { CallIngestService } from '@/modules/calls/call-ingest.service';
 import { CallsController } from '@/modules/calls/calls.controller';
+import { CodeMappingRepository } from '@/modules/calls/code-mappings/code-mapping.repository';
+import { CodeMappingsController } from '@/modules/calls/code-mappings/code-mappings.controller';
+import { CodeMappingsService } from '@/modules/calls/code-mappings/code-mappings.service';
 import { CallsEventBus } from '@/modules/calls/calls.events';
 import { CallsService } from '@/modules/calls/calls.service';
 import { DossierService } from '@/modules/calls/dossier.service';
@@ -13,7 +16,7 @@ import { TelephonyService } from '@/modules/calls/telephony.service';
  * to CallsEventBus and record their own steps through CallsService.appendEvents.
  */
 @Module({
-  controllers: [TelephonyController, CallsController],
+  controllers: [TelephonyController, CallsController, CodeMappingsController],
   providers: [
     CallIngestService,
     CallChangesHandler,
@@ -21,6 +24,8 @@ import { TelephonyService } from '@/modules/calls/telephony.service';
     DossierService,
     TelephonyService,
     CallsEventBus,
+    CodeMappingRepository,
+    CodeMappingsService,
   ],
   exports: [CallsService, CallsEventBus, DossierService],
 })

@@ -39,6 +39,9 @@ const LIVE_EVENTS = [
   'chat.typing',
   'presence.changed',
   'request.changed',
+  'stats.live',
+  'stats.threshold',
+  'routing.alert',
   ...CALL_DELTA_EVENTS,
 ] as const satisfies readonly ServerEvent[];
 

@@ -4,6 +4,8 @@
  * renamed on the server breaks `npm run typecheck`, not a receptionist's screen.
  */
 
+import type { RoutingAlert, StatsLive, StatsThreshold } from '@web/api/supervision-types';
+
 export type Role = 'admin' | 'supervisor' | 'receptionist' | 'agent';
 export type StaffStatus = 'offline' | 'available' | 'break';
 export type StaffState = 'idle' | 'offered' | 'busy' | 'wrap_up';
@@ -299,6 +301,9 @@ export interface ServerToClientEvents {
   'presence.changed': (payload: { userId: string; status: 'online' | 'away' | 'offline' }) => void;
   'notification.reminded': (payload: PersistedEvent) => void;
   'request.changed': (payload: RequestChanged) => void;
+  'stats.live': (payload: StatsLive) => void;
+  'stats.threshold': (payload: StatsThreshold) => void;
+  'routing.alert': (payload: RoutingAlert) => void;
 }
 
 export interface ClientToServerEvents {

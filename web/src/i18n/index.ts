@@ -2,6 +2,8 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from '@web/i18n/en';
 import { ru } from '@web/i18n/ru';
+import { supervisionEn } from '@web/i18n/supervision.en';
+import { supervisionRu } from '@web/i18n/supervision.ru';
 
 export const LANGUAGES = ['en', 'ru'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -28,7 +30,10 @@ export function setLanguage(language: Language): void {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { en: { translation: en }, ru: { translation: ru } },
+  resources: {
+    en: { translation: { ...en, ...supervisionEn } },
+    ru: { translation: { ...ru, ...supervisionRu } },
+  },
   lng: initialLanguage(),
   // No fallback: a key missing in one language must show up as missing, not as English.
   fallbackLng: false,

@@ -5,6 +5,9 @@ import { ChatPage } from '@web/pages/chat/chat-page';
 import { ConsolePage } from '@web/pages/console/console-page';
 import { NotificationsArea } from '@web/pages/notifications/notifications-area';
 import { RequestsArea } from '@web/pages/requests/requests-area';
+import { WallboardPage } from '@web/pages/wallboard/wallboard-page';
+import { AdminPage } from '@web/pages/admin/admin-page';
+import { ReportsPage } from '@web/pages/reports/reports-page';
 
 /**
  * Every signed-in page: its path, who may open it, and its nav label (an i18n key). The nav and
@@ -52,6 +55,26 @@ export const PAGES: readonly PageDefinition[] = [
     label: 'notifications.nav',
     roles: ['agent', 'receptionist', 'supervisor', 'admin'],
     element: <NotificationsArea />,
+  },
+  {
+    path: '/wallboard',
+    label: 'supervisionNav.wallboard',
+    roles: ['supervisor', 'admin'],
+    element: <WallboardPage />,
+  },
+  {
+    path: '/reports',
+    children: ['/reports/:tab'],
+    label: 'supervisionNav.reports',
+    roles: ['supervisor', 'admin'],
+    element: <ReportsPage />,
+  },
+  {
+    path: '/admin',
+    children: ['/admin/:section'],
+    label: 'supervisionNav.admin',
+    roles: ['admin'],
+    element: <AdminPage />,
   },
 ];
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallDomainEvent } from '@/modules/calls/calls.events';
 import type { RequestChanged } from '@/modules/requests/requests.events';
+import type { CallCalledBack, PlannerChanged } from '@/modules/planner/planner.events';
 
 /**
  * Every outbox topic and its payload, in one place. A row is written in the transaction of the
@@ -15,6 +16,10 @@ export interface OutboxPayloads {
   'request.changed': RequestChanged;
   /** A broadcast was stored: its first round of notifications and its reminder. */
   'broadcast.created': { broadcastId: string };
+  /** A planned contact was created or moved: its delta, reminder and overdue jobs (planner). */
+  'planner.changed': PlannerChanged;
+  /** A missed call was marked called back: the planner closes its callback plan. */
+  'call.called-back': CallCalledBack;
 }
 export type OutboxTopic = keyof OutboxPayloads;
 
@@ -22,6 +27,8 @@ export const OUTBOX_TOPICS: readonly OutboxTopic[] = [
   'call.changed',
   'request.changed',
   'broadcast.created',
+  'planner.changed',
+  'call.called-back',
 ] as const satisfies readonly OutboxTopic[];
 
 /** One row of the outbox; `id` is what consumers de-duplicate by when they need more than that. */

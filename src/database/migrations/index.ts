@@ -9,6 +9,7 @@ import { Migration20261129070000_request_offers } from '@/database/migrations/Mi
 import { Migration20261129080000_outbox } from '@/database/migrations/Migration20261129080000_outbox';
 import { Migration20261130090000_user_token_version } from '@/database/migrations/Migration20261130090000_user_token_version';
 import { Migration20261130100000_notification_reminders } from '@/database/migrations/Migration20261130100000_notification_reminders';
+import { Migration20261204090000_planner } from '@/database/migrations/Migration20261204090000_planner';
 
 /** Applied in this order; append each new migration here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261130100000_notification_reminders',
     class: Migration20261130100000_notification_reminders,
   },
+  { name: 'Migration20261204090000_planner', class: Migration20261204090000_planner },
 ];

@@ -7,6 +7,7 @@ import {
   CallbackRequestDto,
   TransferCallDto,
 } from '@/modules/routing/dto/call-action.dto';
+import { PlannerService } from '@/modules/planner/planner.service';
 import { CallLedger } from '@/modules/routing/routing.ports';
 import { isClosed, RoutingRepository } from '@/modules/routing/routing.repository';
 import { ManualOffer, RoutingService } from '@/modules/routing/routing.service';
@@ -24,6 +25,7 @@ export class CallActionsService {
     private readonly routing: RoutingService,
     private readonly repo: RoutingRepository,
     private readonly calls: CallLedger,
+    private readonly planner: PlannerService,
   ) {}
 
   /**
@@ -87,6 +89,9 @@ export class CallActionsService {
     input: CallbackRequestDto,
   ): Promise<CallActionDto> {
     await this.routing.holdForCallback(callId, input.note ?? null, who.name);
+    // The call is missed now; its callback plan goes to the client's curator, else to whoever
+    // held it (the missed-call reaction makes the curator's too, so either may come first).
+    await this.planner.planMissedCallback(callId, 'hold', who.kind === 'user' ? who.id : null);
     return this.result(callId, null);
   }
 

@@ -398,6 +398,61 @@ describe('planner (e2e)', () => {
     expect(call.body.calledBackAt).not.toBeNull();
   });
 
+  it("a missed call of a client with a curator becomes the curator's planned call back", async () => {
+    const curator = await createUser(app, ['agent']);
+    const client = await createClient(app, admin, { curatorId: curator.id });
+    const queue = await queueCode({ maxWaitSeconds: 5, callbackTargetMinutes: 45 });
+    const callId = await registerCall({ clientId: client.id, queue });
+    const [planned] = await eventually(
+      async () =>
+        (
+          await app.http
+            .get('/api/planned-contacts')
+            .set(auth(curator))
+            .query({ clientId: client.id })
+            .expect(200)
+        ).body.items as PlannedContactDto[],
+      (items) => items.length > 0,
+      CEILING_MS,
+    );
+    expect(planned).toMatchObject({
+      origin: 'missed',
+      kind: 'call',
+      followsCallId: callId,
+      assigneeId: curator.id,
+      durationMinutes: 45,
+    });
+  });
+
+  it("reassigning moves the plan to the other person's calendar, and both are told", async () => {
+    const [from, to] = await Promise.all([createUser(app, ['agent']), createUser(app, ['agent'])]);
+    const created = await plan(receptionist, {
+      assigneeId: from.id,
+      kind: 'call',
+      subject: 'handover',
+      startsAt: inSeconds(7200),
+    });
+    const before = new EventRecorder(app.url, { token: from.token });
+    recorders.push(before);
+    await before.synced();
+    const moved = await app.http
+      .patch(`/api/planned-contacts/${created.id}`)
+      .set(auth(receptionist))
+      .send({ assigneeId: to.id, note: 'you know them better' })
+      .expect(200);
+    expect(moved.body).toMatchObject({ assigneeId: to.id, note: 'you know them better' });
+    const seen = await before.waitFor((e) => e.name === 'planner.changed');
+    expect(seen.payload).toMatchObject({ change: 'updated', previousAssigneeId: from.id });
+    const gone = await app.http.get(`/api/planned-contacts/${created.id}`).set(auth(from));
+    expect(gone.status).toBe(404);
+    const taken = await app.http
+      .patch(`/api/planned-contacts/${created.id}`)
+      .set(auth(to))
+      .send({ assigneeId: from.id })
+      .expect(403);
+    expect(taken.body.error.code).toBe('FORBIDDEN');
+  });
+
   it('the iCalendar feed parses, with the plans; a rotated or revoked token is refused', async () => {
     const agent = await createUser(app, ['agent']);
     const created = await plan(agent, {

@@ -8,6 +8,8 @@ import type { PlannerStatsDto } from '@/modules/planner/dto/planner-stats.dto';
 import type { PlannerChangedEvent } from '@/modules/planner/planner.events';
 import { plannerJobIds } from '@/modules/planner/planner-rules';
 import { PlannerSchedule } from '@/modules/planner/planner-schedule';
+import { PlannerService } from '@/modules/planner/planner.service';
+import { RoutingService } from '@/modules/routing/routing.service';
 import { JobProducer } from '@/queue/job-producer.service';
 import { WorkerModule } from '@workers/worker.module';
 import { createClient } from '@test/factories/directory.factory';
@@ -396,6 +398,32 @@ describe('planner (e2e)', () => {
     await act(receptionist, two.planned.id, 'done').expect(200);
     const call = await app.http.get(`/api/calls/${two.callId}`).set(auth(receptionist));
     expect(call.body.calledBackAt).not.toBeNull();
+  });
+
+  it('a hold whose process died before planning: the outbox sweep plans the call back', async () => {
+    const client = await createClient(app, admin);
+    const queue = await queueCode();
+    const callId = await registerCall({ clientId: client.id, queue });
+    // What CallActionsService does, minus the dispatch after the hold: as if the process died.
+    await app.app.get(PlannerService).beforeHold(callId, receptionist.id);
+    await app.app.get(RoutingService).holdForCallback(callId, null, receptionist.username);
+    const [planned] = await eventually(
+      async () =>
+        (
+          await app.http
+            .get('/api/planned-contacts')
+            .set(auth(receptionist))
+            .query({ clientId: client.id })
+            .expect(200)
+        ).body.items as PlannedContactDto[],
+      (items) => items.length > 0,
+      CEILING_MS,
+    );
+    expect(planned).toMatchObject({
+      origin: 'hold',
+      followsCallId: callId,
+      assigneeId: receptionist.id,
+    });
   });
 
   it("a missed call of a client with a curator becomes the curator's planned call back", async () => {

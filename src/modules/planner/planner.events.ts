@@ -63,3 +63,13 @@ export interface CallCalledBack {
   callId: string;
   byUserId: string | null;
 }
+
+/**
+ * A receptionist is holding a waiting call for a callback (written before the hold, delivered
+ * after it): once the call shows the hold, it becomes a planned call back for the client's
+ * curator, else for `heldByUserId`.
+ */
+export interface CallHeld {
+  callId: string;
+  heldByUserId: string | null;
+}

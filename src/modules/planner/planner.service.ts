@@ -29,7 +29,12 @@ import {
   PlannedOrigin,
 } from '@/modules/planner/entities/planned-contact.entity';
 import { PlannerReason } from '@/modules/planner/entities/planner-reason.entity';
-import { CallCalledBack, PlannerChange, PlannerChanged } from '@/modules/planner/planner.events';
+import {
+  CallCalledBack,
+  CallHeld,
+  PlannerChange,
+  PlannerChanged,
+} from '@/modules/planner/planner.events';
 import { PlannerRepository } from '@/modules/planner/planner.repository';
 import {
   dueAt,
@@ -95,6 +100,47 @@ export class PlannerService implements OnModuleInit {
   onModuleInit(): void {
     this.relay.handle('planner.changed', (changed) => this.schedule.deliver(changed));
     this.relay.handle('call.called-back', (calledBack) => this.closeCallbacks(calledBack));
+    this.relay.handle('call.held', (held) => this.afterHold(held));
+  }
+
+  /**
+   * Before a hold for callback: the outbox row that plans the call back once the hold is
+   * recorded. Written first so that a process dying right after the hold loses nothing; call
+   * `afterHoldAttempt` when the hold has succeeded or failed.
+   */
+  async beforeHold(callId: string, heldByUserId: string | null) {
+    const message = outboxMessage('call.held', { callId, heldByUserId });
+    await this.em.fork().transactional((tx) => this.outbox.append(tx, [message]));
+    return message;
+  }
+
+  async afterHoldAttempt(message: OutboxMessage<'call.held'>): Promise<void> {
+    await this.relay.dispatch([message]);
+  }
+
+  /**
+   * The outbox handler of `call.held`. The hold is recorded as routing's `callback:<id>` event;
+   * a call that still waits without it is retried later (the hold is under way), any other
+   * call was not held (the hold was refused) and gets nothing.
+   */
+  private async afterHold({ callId, heldByUserId }: CallHeld): Promise<void> {
+    const rows = await this.em.fork().execute<{ status: string; outcome: string; held: boolean }[]>(
+      `select c.status, c.outcome, exists (select 1 from call_events e where e.id = ?) as held
+           from calls c where c.id = ?`,
+      [`callback:${callId}`, callId],
+    );
+    const call = rows[0];
+    if (!call) return;
+    if (call.held) {
+      await this.planMissedCallback(callId, 'hold', heldByUserId);
+      return;
+    }
+    if (
+      call.outcome === 'in_progress' &&
+      ['arrived', 'queued', 'offered', 'transferred'].includes(call.status)
+    ) {
+      throw new Error(`call ${callId} is being held for a callback; not recorded yet`);
+    }
   }
 
   async create(who: Principal, input: CreatePlannedContactDto): Promise<PlannedContact> {

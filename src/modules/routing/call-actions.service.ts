@@ -88,10 +88,14 @@ export class CallActionsService {
     callId: string,
     input: CallbackRequestDto,
   ): Promise<CallActionDto> {
-    await this.routing.holdForCallback(callId, input.note ?? null, who.name);
-    // The call is missed now; its callback plan goes to the client's curator, else to whoever
-    // held it (the missed-call reaction makes the curator's too, so either may come first).
-    await this.planner.planMissedCallback(callId, 'hold', who.kind === 'user' ? who.id : null);
+    // The call back is planned from an outbox row written before the hold: it goes to the
+    // client's curator, else to whoever held it, even if this process dies right after.
+    const planned = await this.planner.beforeHold(callId, who.kind === 'user' ? who.id : null);
+    try {
+      await this.routing.holdForCallback(callId, input.note ?? null, who.name);
+    } finally {
+      await this.planner.afterHoldAttempt(planned);
+    }
     return this.result(callId, null);
   }
 

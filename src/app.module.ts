@@ -17,6 +17,7 @@ import { NotificationsModule } from '@/modules/notifications/notifications.modul
 import { NotificationsGatewayModule } from '@/modules/notifications/notifications-gateway.module';
 import { ChatModule } from '@/modules/chat/chat.module';
 import { ChatGatewayModule } from '@/modules/chat/chat-gateway.module';
+import { PlannerModule } from '@/modules/planner/planner.module';
 import { RequestsModule } from '@/modules/requests/requests.module';
 
 /** The API process: HTTP controllers and the Socket.IO gateway. No job processors here. */
@@ -38,6 +39,7 @@ import { RequestsModule } from '@/modules/requests/requests.module';
     ChatModule,
     ChatGatewayModule,
     RequestsModule,
+    PlannerModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AccessGuard },

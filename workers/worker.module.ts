@@ -18,6 +18,9 @@ import { StatsSchedules } from '@/modules/stats/jobs/stats-schedules';
 import { RequestsModule } from '@/modules/requests/requests.module';
 import { StageOverdueJob } from '@/modules/requests/jobs/stage-overdue.job';
 import { OutboxRelayJob } from '@/outbox/outbox-relay.job';
+import { PlannerModule } from '@/modules/planner/planner.module';
+import { PlannerReminderJob } from '@/modules/planner/jobs/planner-reminder.job';
+import { PlannerOverdueJob } from '@/modules/planner/jobs/planner-overdue.job';
 
 /** The worker process: every job processor, registered here and nowhere else. */
 @Module({
@@ -29,6 +32,7 @@ import { OutboxRelayJob } from '@/outbox/outbox-relay.job';
     RoutingModule,
     StatsModule,
     RequestsModule,
+    PlannerModule,
   ],
   providers: [
     WorkerHost,
@@ -43,6 +47,8 @@ import { OutboxRelayJob } from '@/outbox/outbox-relay.job';
     StatsSchedules,
     StageOverdueJob,
     OutboxRelayJob,
+    PlannerReminderJob,
+    PlannerOverdueJob,
   ],
 })
 export class WorkerModule {}

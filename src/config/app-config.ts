@@ -34,6 +34,11 @@ export class AppConfig {
   readonly startupWaitMs: number;
   readonly worker: { concurrency: number };
   readonly notifications: { broadcastRenotifySeconds: number; userEventsRetentionDays: number };
+  readonly planner: {
+    reminderLeadSeconds: number;
+    overdueGraceSeconds: number;
+    callbackTargetMinutes: number;
+  };
   readonly stats: {
     liveIntervalMs: number;
     recomputeDebounceMs: number;
@@ -87,6 +92,11 @@ export class AppConfig {
     this.notifications = {
       broadcastRenotifySeconds: raw.BROADCAST_RENOTIFY_SECONDS,
       userEventsRetentionDays: raw.USER_EVENTS_RETENTION_DAYS,
+    };
+    this.planner = {
+      reminderLeadSeconds: raw.PLANNER_REMINDER_LEAD_SECONDS,
+      overdueGraceSeconds: raw.PLANNER_OVERDUE_GRACE_SECONDS,
+      callbackTargetMinutes: raw.PLANNER_CALLBACK_TARGET_MINUTES,
     };
     this.stats = {
       liveIntervalMs: raw.STATS_LIVE_INTERVAL_MS,

@@ -94,6 +94,22 @@ export const configSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
     BROADCAST_RENOTIFY_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
     USER_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Reminder lead for people who have not chosen their own (seconds; tests use a few). */
+    PLANNER_REMINDER_LEAD_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(600),
+    /** After a plan's due time the assignee is told; past this grace, the supervisors too. */
+    PLANNER_OVERDUE_GRACE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(1800),
+    /** Callback target for a held or missed call that has no queue (queues have their own). */
+    PLANNER_CALLBACK_TARGET_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
     /** Live supervisor feed period; one computation per tick, in the worker. */
     STATS_LIVE_INTERVAL_MS: z.coerce.number().int().min(250).max(60_000).default(2000),
     /** Call changes within this window share one rollup recomputation. */

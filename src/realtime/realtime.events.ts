@@ -10,6 +10,7 @@ import type {
 } from '@/modules/routing/dto/offer.dto';
 import type { CallSummary } from '@/modules/calls/calls.events';
 import type { RequestSummary } from '@/modules/requests/requests.events';
+import type { PlannerChangedEvent } from '@/modules/planner/planner.events';
 import type {
   NotificationArchivedEvent,
   NotificationCreatedEvent,
@@ -97,6 +98,8 @@ export interface ServerToClientEvents {
   'stats.threshold': (payload: StatsThresholdPayload) => void;
   /** Receptionists, supervisors and the assignee: a request was created, advanced, reassigned or became overdue. */
   'request.changed': (payload: RequestSummary) => void;
+  /** The assignee (and a previous one) and supervisors: a planned contact was created or moved. */
+  'planner.changed': (payload: PlannerChangedEvent) => void;
 }
 
 export interface ClientToServerEvents {

@@ -123,6 +123,26 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'POST /api/requests/{id}/advance': STAFF,
   'PATCH /api/requests/{id}/stage': CONSOLE,
   'PUT /api/queues/{id}/request-stages': ['admin'],
+  // planner (agents reach their own plans; another's, or an unknown id, is 404, not a refusal)
+  'POST /api/planned-contacts': STAFF,
+  'GET /api/planned-contacts': STAFF,
+  'GET /api/planned-contacts/{id}': STAFF,
+  'PATCH /api/planned-contacts/{id}': STAFF,
+  'POST /api/planned-contacts/{id}/done': STAFF,
+  'POST /api/planned-contacts/{id}/postpone': STAFF,
+  'POST /api/planned-contacts/{id}/fail': STAFF,
+  'POST /api/planned-contacts/{id}/cancel': STAFF,
+  'POST /api/calls/{id}/plan-callback': STAFF,
+  'GET /api/clients/{id}/chain': STAFF,
+  'GET /api/planner/reasons': STAFF,
+  'POST /api/planner/reasons': ['admin'],
+  'PATCH /api/planner/reasons/{id}': ['admin'],
+  'DELETE /api/planner/reasons/{id}': ['admin'],
+  'POST /api/me/calendar-token': USERS,
+  'DELETE /api/me/calendar-token': USERS,
+  // the feed token is the credential (calendar apps send no bearer token): 400 without one
+  'GET /api/me/calendar.ics': ['public'],
+  'GET /api/stats/planner': ['admin', 'supervisor'],
 };
 
 /** Routes that end the caller's own session: called last, so the caller's token serves the rest. */

@@ -39,6 +39,13 @@ export const ERROR_STATUS = {
   /** The person chosen by hand is not available and idle, or already has a call. */
   STAFF_NOT_AVAILABLE: 409,
   STAFF_AT_CAPACITY: 409,
+  PLANNED_CONTACT_NOT_FOUND: 404,
+  /** Postponing or failing a planned contact needs a reason: one from the list or free text. */
+  REASON_REQUIRED: 400,
+  /** The planned contact is done, failed or cancelled: it cannot move any more. */
+  PLANNED_CONTACT_CLOSED: 409,
+  /** The calendar feed token is unknown, rotated or revoked. */
+  INVALID_FEED_TOKEN: 401,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -10,6 +10,7 @@ import { Migration20261129080000_outbox } from '@/database/migrations/Migration2
 import { Migration20261130090000_user_token_version } from '@/database/migrations/Migration20261130090000_user_token_version';
 import { Migration20261130100000_notification_reminders } from '@/database/migrations/Migration20261130100000_notification_reminders';
 import { Migration20261204090000_code_mappings } from '@/database/migrations/Migration20261204090000_code_mappings';
+import { Migration20261204090000_planner } from '@/database/migrations/Migration20261204090000_planner';
 
 /** Applied in this order; append each new migration here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -33,4 +34,5 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261130100000_notification_reminders,
   },
   { name: 'Migration20261204090000_code_mappings', class: Migration20261204090000_code_mappings },
+  { name: 'Migration20261204090000_planner', class: Migration20261204090000_planner },
 ];

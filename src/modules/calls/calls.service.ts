@@ -21,6 +21,9 @@ import { Line } from '@/modules/directory/entities/line.entity';
 import { Queue } from '@/modules/directory/entities/queue.entity';
 import { normalizePhone } from '@/modules/directory/phone-number';
 import { pgArray } from '@/database/pg-array';
+import { outboxMessage } from '@/outbox/outbox.catalogue';
+import { OutboxRepository } from '@/outbox/outbox.repository';
+import { OutboxRelay } from '@/outbox/outbox.relay';
 
 /** An event another feature (routing) records on a call it knows by id. */
 export interface AppendedCallEvent {
@@ -40,6 +43,8 @@ export class CallsService {
     private readonly em: EntityManager,
     private readonly config: AppConfig,
     private readonly ingest: CallIngestService,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
   ) {}
 
   /**
@@ -238,7 +243,10 @@ export class CallsService {
     );
   }
 
-  /** Idempotent: the first callback recorded stays, so two people marking it keep one time. */
+  /**
+   * Idempotent: the first callback recorded stays, so two people marking it keep one time. The
+   * first one also writes `call.called-back` to the outbox: the planner closes its callback.
+   */
   async callbackDone(principal: Principal, id: string): Promise<Call> {
     const call = await this.load(id);
     if (!(UNFINISHED_OUTCOMES as readonly string[]).includes(call.outcome)) {
@@ -247,16 +255,30 @@ export class CallsService {
         `Call ${id} is ${call.outcome}; only missed or abandoned calls are called back`,
       );
     }
-    await this.em.nativeUpdate(
-      Call,
-      { id, calledBackAt: null },
-      {
-        calledBackAt: new Date(),
-        calledBackBy: principal.kind === 'user' ? principal.id : null,
-      },
-    );
+    const byUserId = principal.kind === 'user' ? principal.id : null;
+    const message = await this.em.transactional(async (tx) => {
+      if (!(await this.markCalledBack(tx, id, byUserId))) return null;
+      const calledBack = outboxMessage('call.called-back', { callId: id, byUserId });
+      await this.outbox.append(tx, [calledBack]);
+      return calledBack;
+    });
+    if (message) await this.relay.dispatch([message]);
     await this.em.refresh(call);
     return call;
+  }
+
+  /**
+   * In the caller's transaction: a missed or abandoned call not called back yet is marked called
+   * back now (the planner, when a callback plan is done). False when there was nothing to mark.
+   */
+  async markCalledBack(tx: EntityManager, id: string, byUserId: string | null): Promise<boolean> {
+    const rows = await tx.execute<{ id: string }[]>(
+      `update calls set called_back_at = now(), called_back_by_id = ?
+        where id = ? and called_back_at is null and outcome in ('missed', 'abandoned')
+        returning id`,
+      [byUserId, id],
+    );
+    return rows.length > 0;
   }
 
   private async load(id: string): Promise<Call> {

@@ -11,6 +11,8 @@ export const NOTIFICATION_KINDS = [
   'mention',
   'broadcast',
   'threshold',
+  'planner-reminder',
+  'planner-overdue',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -7,6 +7,7 @@ import {
   CallbackRequestDto,
   TransferCallDto,
 } from '@/modules/routing/dto/call-action.dto';
+import { PlannerService } from '@/modules/planner/planner.service';
 import { CallLedger } from '@/modules/routing/routing.ports';
 import { isClosed, RoutingRepository } from '@/modules/routing/routing.repository';
 import { ManualOffer, RoutingService } from '@/modules/routing/routing.service';
@@ -24,6 +25,7 @@ export class CallActionsService {
     private readonly routing: RoutingService,
     private readonly repo: RoutingRepository,
     private readonly calls: CallLedger,
+    private readonly planner: PlannerService,
   ) {}
 
   /**
@@ -86,7 +88,14 @@ export class CallActionsService {
     callId: string,
     input: CallbackRequestDto,
   ): Promise<CallActionDto> {
-    await this.routing.holdForCallback(callId, input.note ?? null, who.name);
+    // The call back is planned from an outbox row written before the hold: it goes to the
+    // client's curator, else to whoever held it, even if this process dies right after.
+    const planned = await this.planner.beforeHold(callId, who.kind === 'user' ? who.id : null);
+    try {
+      await this.routing.holdForCallback(callId, input.note ?? null, who.name);
+    } finally {
+      await this.planner.afterHoldAttempt(planned);
+    }
     return this.result(callId, null);
   }
 

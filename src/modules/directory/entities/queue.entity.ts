@@ -28,6 +28,7 @@ export class Queue {
     | 'slThresholdSeconds'
     | 'maxWaitSeconds'
     | 'wrapUpSeconds'
+    | 'callbackTargetMinutes'
     | 'createdAt'
     | 'updatedAt';
 
@@ -53,6 +54,10 @@ export class Queue {
 
   @Property({ type: 'integer' })
   wrapUpSeconds: number = 0;
+
+  /** A caller held for a callback, or a missed caller, is called back within this. */
+  @Property({ type: 'integer', default: 60 })
+  callbackTargetMinutes: number = 60;
 
   @OneToMany(() => QueueMember, (member) => member.queue, { orphanRemoval: true })
   members = new Collection<QueueMember>(this);

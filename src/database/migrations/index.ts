@@ -6,6 +6,7 @@ import { Migration20261128180000_calls } from '@/database/migrations/Migration20
 import { Migration20261128210000_stats } from '@/database/migrations/Migration20261128210000_stats';
 import { Migration20261128220000_requests } from '@/database/migrations/Migration20261128220000_requests';
 import { Migration20261129070000_request_offers } from '@/database/migrations/Migration20261129070000_request_offers';
+import { Migration20261204060000_case_insensitive_codes } from '@/database/migrations/Migration20261204060000_case_insensitive_codes';
 
 /** Applied in this order; append each new migration here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -19,4 +20,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128210000_stats', class: Migration20261128210000_stats },
   { name: 'Migration20261128220000_requests', class: Migration20261128220000_requests },
   { name: 'Migration20261129070000_request_offers', class: Migration20261129070000_request_offers },
+  {
+    name: 'Migration20261204060000_case_insensitive_codes',
+    class: Migration20261204060000_case_insensitive_codes,
+  },
 ];

@@ -296,7 +296,7 @@ export class RoutingRepository {
   async queueExists(code: string): Promise<boolean> {
     const rows = await this.em
       .getConnection()
-      .execute<{ id: string }[]>(`select id from queues where code = ?`, [code]);
+      .execute<{ id: string }[]>(`select id from queues where lower(code) = lower(?)`, [code]);
     return rows.length > 0;
   }
 

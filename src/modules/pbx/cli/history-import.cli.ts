@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { NestFactory } from '@nestjs/core';
-import { progressBar } from '@/common/cli/progress-bar';
+import { formatSeconds, progressBar } from '@/common/cli/progress-bar';
 import { AppConfig } from '@/config/app-config';
 import { HistoryImportModule } from '@/modules/pbx/import/history-import.module';
 import {
@@ -77,14 +77,17 @@ async function main(): Promise<number> {
     if (reported > MAX_REPORTED) {
       console.error(`… and ${reported - MAX_REPORTED} more rejected lines`);
     }
+    const seconds = report.importMs / 1000;
+    const rate = seconds > 0 ? Math.round(report.records / seconds) : report.records;
     const span =
       report.from && report.to
-        ? `; statistics rebuilt from ${report.from.toISOString()} to ${report.to.toISOString()}`
+        ? `; statistics rebuilt from ${report.from.toISOString()} to ${report.to.toISOString()} in ${formatSeconds(report.rebuildMs / 1000)}`
         : '';
     console.log(
       `${values['dry-run'] ? 'dry run: ' : ''}${report.records} lines, ${report.calls} calls, ` +
         `${report.events} events: ${report.stored} stored, ${report.duplicates} duplicates, ` +
-        `${report.rejected} rejected, ${report.ignored} ignored${span}`,
+        `${report.rejected} rejected, ${report.ignored} ignored; read in ${formatSeconds(seconds)} ` +
+        `(${rate} lines/s)${span}`,
     );
     return report.rejected > 0 ? 1 : 0;
   } finally {

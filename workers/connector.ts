@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref());
   }
-  const app = await NestFactory.createApplicationContext(ConnectorModule, { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(
+    ConnectorModule.register(config.ami.mode),
+    { bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.init();

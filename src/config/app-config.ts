@@ -39,6 +39,8 @@ export class AppConfig {
     secret: string;
     mode: 'observe' | 'control';
     inboundContexts: string[];
+    holdContext: string;
+    agentContext: string;
     defaultLine: string;
   } | null;
   readonly routing: {
@@ -105,6 +107,8 @@ export class AppConfig {
             secret: raw.AMI_SECRET,
             mode: raw.AMI_MODE,
             inboundContexts: raw.AMI_INBOUND_CONTEXTS,
+            holdContext: raw.AMI_HOLD_CONTEXT,
+            agentContext: raw.AMI_AGENT_CONTEXT,
             defaultLine: raw.AMI_DEFAULT_LINE,
           }
         : null;

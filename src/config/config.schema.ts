@@ -106,6 +106,9 @@ export const configSchema = z
     AMI_MODE: z.enum(['observe', 'control']).default('observe'),
     /** Contexts whose new channels are inbound calls (the trunks' contexts). */
     AMI_INBOUND_CONTEXTS: csv.default('from-pstn,from-trunk,from-external,from-did-direct'),
+    /** Control mode: where callers wait (extension = queue code), and where agents' phones are. */
+    AMI_HOLD_CONTEXT: z.string().min(1).max(80).default('switchboard-hold'),
+    AMI_AGENT_CONTEXT: z.string().min(1).max(80).default('from-internal'),
     /** The line of inbound calls whose dialled number maps to no line. */
     AMI_DEFAULT_LINE: z
       .string()

@@ -60,7 +60,9 @@ describe('Asterisk AMI connector, observe mode (e2e)', () => {
       process.env[k] = v;
     }
     try {
-      const ctx = await NestFactory.createApplicationContext(ConnectorModule, { logger: false });
+      const ctx = await NestFactory.createApplicationContext(ConnectorModule.register('observe'), {
+        logger: false,
+      });
       ctx.enableShutdownHooks();
       ctx.get(AmiConnectorService).start();
       return ctx;

@@ -11,6 +11,7 @@ import {
   ConnectorStatus,
   connectorStatusKey,
 } from '@/modules/pbx/ami/connector-status';
+import { PbxCommand, pbxCommandsKey } from '@/modules/pbx/ami/pbx-commands';
 import { PbxConnectorRepository } from '@/modules/pbx/ami/pbx-connector.repository';
 import { pbxEvent } from '@/modules/pbx/import/history-record';
 import { PbxLineMap, pbxValue } from '@/modules/pbx/pbx-names';
@@ -38,6 +39,8 @@ export class AmiConnectorService implements OnApplicationShutdown {
   private buffer: IncomingCallEvent[] = [];
   private stopped = false;
   private loop: Promise<void> | null = null;
+  private commands: Promise<void> | null = null;
+  private commandReader: Redis | null = null;
   private flushing: Promise<void> | null = null;
   private paused = false;
   private statusTimer: NodeJS.Timeout | null = null;
@@ -72,6 +75,7 @@ export class AmiConnectorService implements OnApplicationShutdown {
     if (!this.config.ami || this.loop) return;
     this.statusTimer = setInterval(() => void this.publishStatus(), STATUS_EVERY_MS);
     this.loop = this.run();
+    if (this.config.ami.mode === 'control') this.commands = this.runCommands();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -79,7 +83,9 @@ export class AmiConnectorService implements OnApplicationShutdown {
     if (this.statusTimer) clearInterval(this.statusTimer);
     this.wake?.();
     this.connection?.close();
+    this.commandReader?.disconnect();
     await this.loop;
+    await this.commands;
     await this.drain();
     await this.redis.del(connectorStatusKey(this.config.redis.prefix)).catch(() => undefined);
   }
@@ -96,7 +102,11 @@ export class AmiConnectorService implements OnApplicationShutdown {
           this.config.defaultPhoneRegion,
           ami.defaultLine,
         );
-        this.observer ??= new AmiObserver(lines, new Set(ami.inboundContexts));
+        this.observer ??= new AmiObserver(
+          lines,
+          new Set(ami.inboundContexts),
+          ami.mode === 'control' ? ami.holdContext : null,
+        );
         const closed = new Promise<void>((resolve) => {
           void AmiConnection.open(
             { host: ami.host, port: ami.port, username: ami.username, secret: ami.secret },
@@ -140,6 +150,62 @@ export class AmiConnectorService implements OnApplicationShutdown {
         setTimeout(resolve, delay).unref();
       });
       delay = Math.min(delay * 2, MAX_RETRY_MS);
+    }
+  }
+
+  /**
+   * Control mode: commands from the API and worker (a Redis list, so they wait for a restarting
+   * connector). A redirect that cannot be sent yet (AMI down) goes back to the list's tail.
+   */
+  private async runCommands(): Promise<void> {
+    const ami = this.config.ami;
+    if (!ami) return;
+    const key = pbxCommandsKey(this.config.redis.prefix);
+    this.commandReader = this.redis.duplicate();
+    while (!this.stopped) {
+      let raw: string | null = null;
+      try {
+        const popped = await this.commandReader.brpop(key, 1);
+        raw = popped?.[1] ?? null;
+        if (raw === null) continue;
+        const command = JSON.parse(raw) as PbxCommand;
+        if (command.kind === 'originate') {
+          if (!this.connection) throw new Error('AMI not connected');
+          // The agent's phone rings first; when answered, the dialplan dials the client.
+          const res = await this.connection.action('Originate', {
+            Channel: `Local/${command.extension}@${ami.agentContext}`,
+            Context: ami.agentContext,
+            Exten: command.number,
+            Priority: '1',
+            CallerID: `Call back <${command.number}>`,
+            Async: 'true',
+          });
+          this.logger.log(
+            `call ${command.callId}: call back of ${command.number} via ${command.extension} (${res.Response ?? '?'})`,
+          );
+          continue;
+        }
+        const channel = this.observer?.channelOf(command.callId) ?? null;
+        if (channel === null) {
+          this.logger.warn(`redirect of call ${command.callId}: its channel is not known; dropped`);
+          continue;
+        }
+        if (!this.connection) throw new Error('AMI not connected');
+        const res = await this.connection.action('Redirect', {
+          Channel: channel,
+          Context: ami.agentContext,
+          Exten: command.extension,
+          Priority: '1',
+        });
+        this.logger.log(
+          `call ${command.callId}: ${channel} redirected to ${command.extension} (${res.Response ?? '?'})`,
+        );
+      } catch (err) {
+        if (this.stopped) return;
+        if (raw !== null) await this.redis.rpush(key, raw).catch(() => undefined);
+        this.logger.warn({ err }, 'PBX command not sent; retrying in 1 s');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     }
   }
 

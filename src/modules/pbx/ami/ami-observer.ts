@@ -7,6 +7,8 @@ import { memberExtension, PbxLineMap, pbxValue } from '@/modules/pbx/pbx-names';
 const BLOCKED_CAUSES = new Set(['17', '34', '38', '41', '42', '44']);
 
 interface CallState {
+  /** The caller's channel, which control mode redirects. */
+  channel: string | null;
   line: string;
   from: string | null;
   queue: string | null;
@@ -31,7 +33,14 @@ export class AmiObserver {
   constructor(
     private readonly lines: PbxLineMap,
     private readonly inboundContexts: ReadonlySet<string>,
+    /** Control mode: a caller reaching this context waits in the queue named by the extension. */
+    private readonly holdContext: string | null = null,
   ) {}
+
+  /** The caller's channel of a call being followed. */
+  channelOf(callId: string): string | null {
+    return this.calls.get(callId)?.channel ?? null;
+  }
 
   /** The events one AMI event means; invalid ones are dropped with the reason. */
   map(event: AmiMessage, receivedAt: Date): { events: IncomingCallEvent[]; problems: string[] } {
@@ -66,6 +75,7 @@ export class AmiObserver {
         if (oldest !== undefined) this.calls.delete(oldest);
       }
       call = {
+        channel: null,
         line: this.lines.defaultLine,
         from: null,
         queue: null,
@@ -100,10 +110,21 @@ export class AmiObserver {
       case 'newchannel': {
         if (!isCaller || !this.inboundContexts.has(e.Context ?? '')) return [];
         const call = this.state(callId);
+        call.channel = pbxValue(e.Channel);
         call.line = this.lines.lineFor(e.Exten);
         call.from = pbxValue(e.CallerIDNum);
         call.tracked = true;
         return [draft(call, 'arrived')];
+      }
+      case 'newexten': {
+        if (this.holdContext === null || !isCaller || e.Context !== this.holdContext) return [];
+        if ((e.Priority ?? '1') !== '1') return [];
+        const call = this.state(callId);
+        call.channel ??= pbxValue(e.Channel);
+        call.queue = pbxValue(e.Extension) ?? call.queue;
+        const out = call.tracked ? [] : [draft(call, 'arrived')];
+        call.tracked = true;
+        return [...out, draft(call, 'queued')];
       }
       case 'queuecallerjoin': {
         const call = this.state(callId);

@@ -1,7 +1,13 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AmiConnectorService } from '@/modules/pbx/ami/ami-connector.service';
 import { ConnectorModule } from '@/modules/pbx/ami/connector.module';
+import { HistoryImportModule } from '@/modules/pbx/import/history-import.module';
+import { HistoryImportService } from '@/modules/pbx/import/history-import.service';
 import type { QueueDto } from '@/modules/directory/dto/queue.dto';
 import type { LineDto } from '@/modules/directory/dto/line.dto';
 import { createLine, createQueue, uniqueSuffix } from '@test/factories/directory.factory';
@@ -220,6 +226,51 @@ describe('Asterisk AMI connector, observe mode (e2e)', () => {
       lineId: line.id,
       queueId: queue.id,
     });
+  });
+
+  it('a queue_log overlapping what the connector saw adds no call and stores its steps once', async () => {
+    const { id, ts } = transcriptClock();
+    for (const e of [
+      ...arrival(id, ts),
+      member(id, ts(2), 'AgentCalled', ext.a),
+      member(id, ts(6), 'AgentConnect', ext.a, { HoldTime: '5', RingTime: '4' }),
+      member(id, ts(66), 'AgentComplete', ext.a, { TalkTime: '60', Reason: 'caller' }),
+      hangup(id, ts(66)),
+    ])
+      ami.emit(e);
+    const live = await settled(id, 'ended');
+    const t = (s: number) => ts(s).split('.')[0];
+    const q = queue.code.toLowerCase();
+    const log = [
+      `${t(0)}|${id}|${q}|NONE|DID|${did}`,
+      `${t(1)}|${id}|${q}|NONE|ENTERQUEUE||+12015550144|1`,
+      `${t(6)}|${id}|${q}|PJSIP/${ext.a}|CONNECT|5|${id}9|4`,
+      `${t(66)}|${id}|${q}|PJSIP/${ext.a}|COMPLETECALLER|5|60|1`,
+    ];
+    const dir = await mkdtemp(join(tmpdir(), 'sb-overlap-'));
+    const ctx = await NestFactory.createApplicationContext(HistoryImportModule, { logger: false });
+    try {
+      const path = join(dir, 'queue_log');
+      await writeFile(path, `${log.join('\n')}\n`);
+      const report = await RequestContext.create(ctx.get(MikroORM).em, () =>
+        ctx.get(HistoryImportService).run({
+          format: 'queue_log',
+          files: [path],
+          timeZone: 'UTC',
+          dryRun: false,
+          defaultLine: 'pbx',
+        }),
+      );
+      // The same PBX ids and seconds: every step the connector stored is a duplicate.
+      expect(report).toMatchObject({ calls: 1, stored: 0, duplicates: report.events });
+    } finally {
+      await ctx.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+    const after = await get(`/api/calls?queue=${queue.code}&limit=200`).expect(200);
+    const rows = (after.body.items as Record<string, unknown>[]).filter((c) => c.externalId === id);
+    expect(rows).toHaveLength(1);
+    expect(pick(rows[0])).toEqual(pick(live));
   });
 
   it('an abandoned call', async () => {

@@ -8,6 +8,7 @@ import { CallsModule } from '@/modules/calls/calls.module';
 import { DirectoryModule } from '@/modules/directory/directory.module';
 import { RoutingGatewayModule } from '@/modules/routing/routing-gateway.module';
 import { RoutingModule } from '@/modules/routing/routing.module';
+import { PbxControlModule } from '@/modules/pbx/ami/pbx-control.module';
 import { OperationsModule } from '@/modules/operations/operations.module';
 import { StaffGatewayModule } from '@/modules/staff/staff-gateway.module';
 import { StaffModule } from '@/modules/staff/staff.module';
@@ -33,6 +34,7 @@ import { RequestsModule } from '@/modules/requests/requests.module';
     StatsModule,
     CallsModule,
     RoutingModule,
+    PbxControlModule,
     RoutingGatewayModule,
     NotificationsModule,
     NotificationsGatewayModule,

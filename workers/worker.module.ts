@@ -7,6 +7,7 @@ import { PresenceCheckJob } from '@/modules/staff/jobs/presence-check.job';
 import { StaffModule } from '@/modules/staff/staff.module';
 import { RoutingJobs } from '@/modules/routing/jobs/routing.jobs';
 import { RoutingModule } from '@/modules/routing/routing.module';
+import { PbxControlModule } from '@/modules/pbx/ami/pbx-control.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { FanOutJob } from '@/modules/notifications/jobs/fan-out.job';
 import { BroadcastRenotifyJob } from '@/modules/notifications/jobs/broadcast-renotify.job';
@@ -30,6 +31,7 @@ import { PlannerOverdueJob } from '@/modules/planner/jobs/planner-overdue.job';
     StaffModule,
     NotificationsModule,
     RoutingModule,
+    PbxControlModule,
     StatsModule,
     RequestsModule,
     PlannerModule,

@@ -45,6 +45,18 @@ export class AppConfig {
     recomputeEveryMs: number;
     alerts: { queueWaiting: number; queueLongestWaitSeconds: number; lineOccupancy: number };
   };
+  /** The Asterisk connector; null when AMI_HOST is not set. */
+  readonly ami: {
+    host: string;
+    port: number;
+    username: string;
+    secret: string;
+    mode: 'observe' | 'control';
+    inboundContexts: string[];
+    holdContext: string;
+    agentContext: string;
+    defaultLine: string;
+  } | null;
   readonly routing: {
     presenceGraceSeconds: number;
     offerTimeoutCallSeconds: number;
@@ -108,6 +120,20 @@ export class AppConfig {
         lineOccupancy: raw.STATS_ALERT_LINE_OCCUPANCY,
       },
     };
+    this.ami =
+      raw.AMI_HOST !== undefined && raw.AMI_USERNAME !== undefined && raw.AMI_SECRET !== undefined
+        ? {
+            host: raw.AMI_HOST,
+            port: raw.AMI_PORT,
+            username: raw.AMI_USERNAME,
+            secret: raw.AMI_SECRET,
+            mode: raw.AMI_MODE,
+            inboundContexts: raw.AMI_INBOUND_CONTEXTS,
+            holdContext: raw.AMI_HOLD_CONTEXT,
+            agentContext: raw.AMI_AGENT_CONTEXT,
+            defaultLine: raw.AMI_DEFAULT_LINE,
+          }
+        : null;
     this.routing = {
       presenceGraceSeconds: raw.PRESENCE_GRACE_SECONDS,
       offerTimeoutCallSeconds: raw.OFFER_TIMEOUT_CALL_SECONDS,

@@ -119,6 +119,22 @@ export const configSchema = z
     STATS_ALERT_QUEUE_WAITING: z.coerce.number().int().min(1).max(100_000).default(10),
     STATS_ALERT_QUEUE_LONGEST_WAIT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
     STATS_ALERT_LINE_OCCUPANCY: z.coerce.number().gt(0).max(10).default(0.9),
+    /** The Asterisk connector runs only when AMI_HOST is set. */
+    AMI_HOST: z.string().min(1).optional(),
+    AMI_PORT: z.coerce.number().int().min(1).max(65535).default(5038),
+    AMI_USERNAME: z.string().min(1).max(100).optional(),
+    AMI_SECRET: z.string().min(1).max(200).optional(),
+    AMI_MODE: z.enum(['observe', 'control']).default('observe'),
+    /** Contexts whose new channels are inbound calls (the trunks' contexts). */
+    AMI_INBOUND_CONTEXTS: csv.default('from-pstn,from-trunk,from-external,from-did-direct'),
+    /** Control mode: where callers wait (extension = queue code), and where agents' phones are. */
+    AMI_HOLD_CONTEXT: z.string().min(1).max(80).default('switchboard-hold'),
+    AMI_AGENT_CONTEXT: z.string().min(1).max(80).default('from-internal'),
+    /** The line of inbound calls whose dialled number maps to no line. */
+    AMI_DEFAULT_LINE: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a line code')
+      .default('pbx'),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.NODE_ENV === 'production' && cfg.JWT_SECRET === DEV_JWT_SECRET) {
@@ -127,6 +143,17 @@ export const configSchema = z
         path: ['JWT_SECRET'],
         message: 'must be set to a private value in production',
       });
+    }
+    if (cfg.AMI_HOST !== undefined) {
+      for (const key of ['AMI_USERNAME', 'AMI_SECRET'] as const) {
+        if (cfg[key] === undefined) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: [key],
+            message: 'is required when AMI_HOST is set',
+          });
+        }
+      }
     }
     if ((cfg.ADMIN_USERNAME === undefined) !== (cfg.ADMIN_PASSWORD === undefined)) {
       ctx.addIssue({

@@ -64,6 +64,7 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'GET /api/calls/{id}': CONSOLE,
   'GET /api/calls/{id}/events': CONSOLE,
   'POST /api/calls/{id}/callback-done': STAFF,
+  'POST /api/calls/{id}/dial-back': STAFF,
   // agents may end or transfer the call they are on; on any other call they get 403, so they are
   // listed as not allowed here and tested in call-actions.e2e.
   'POST /api/calls/{id}/end': CONSOLE,

@@ -11,6 +11,7 @@ import { Migration20261130090000_user_token_version } from '@/database/migration
 import { Migration20261130100000_notification_reminders } from '@/database/migrations/Migration20261130100000_notification_reminders';
 import { Migration20261204090000_code_mappings } from '@/database/migrations/Migration20261204090000_code_mappings';
 import { Migration20261204090000_planner } from '@/database/migrations/Migration20261204090000_planner';
+import { Migration20261204060000_case_insensitive_codes } from '@/database/migrations/Migration20261204060000_case_insensitive_codes';
 
 /** Applied in this order; append each new migration here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -35,4 +36,8 @@ export const MIGRATIONS: MigrationObject[] = [
   },
   { name: 'Migration20261204090000_code_mappings', class: Migration20261204090000_code_mappings },
   { name: 'Migration20261204090000_planner', class: Migration20261204090000_planner },
+  {
+    name: 'Migration20261204060000_case_insensitive_codes',
+    class: Migration20261204060000_case_insensitive_codes,
+  },
 ];

@@ -331,9 +331,9 @@ export class CallIngestService {
             extension: string | null;
           }>(
             `select 'line' as "kind", "id", "code", null as "username", null as "extension"
-               from "lines" where "code" = any(?::text[])
+               from "lines" where lower("code") = any(?::text[])
              union all
-             select 'queue', "id", "code", null, null from "queues" where "code" = any(?::text[])
+             select 'queue', "id", "code", null, null from "queues" where lower("code") = any(?::text[])
              union all
              select 'agent', "id", null, "username", "extension" from "users"
               where "extension" = any(?::text[]) or "username" = any(?::text[])
@@ -366,8 +366,8 @@ export class CallIngestService {
         : [],
     );
     const ids: CodeIds = {
-      line: new Map(lines.map((l) => [l.code, l.id])),
-      queue: new Map(queues.map((q) => [q.code, q.id])),
+      line: new Map(lines.map((l) => [codeKey(l.code), l.id])),
+      queue: new Map(queues.map((q) => [codeKey(q.code), q.id])),
       agent: new Map(),
     };
     for (const code of agentCodes) {
@@ -562,7 +562,7 @@ export class CallIngestService {
   }
 }
 
-/** Directory codes are lower-case; PBX configs are not always. */
+/** Line and queue codes compare case-insensitively: a PBX and the directory may spell them apart. */
 function codeKey(code: string): string;
 function codeKey(code: string | null): string | null;
 function codeKey(code: string | null): string | null {

@@ -13,7 +13,8 @@ import { TelephonyService } from '@/modules/calls/telephony.service';
 
 /**
  * Calls: telephony ingest, manual registration, the call log and dossiers. Other features react
- * to CallsEventBus and record their own steps through CallsService.appendEvents.
+ * to CallsEventBus and record their own steps through CallsService.appendEvents; the PBX history
+ * import and connector write telephony facts through CallIngestService, like the HTTP ingest.
  */
 @Module({
   controllers: [TelephonyController, CallsController, CodeMappingsController],
@@ -27,6 +28,6 @@ import { TelephonyService } from '@/modules/calls/telephony.service';
     CodeMappingRepository,
     CodeMappingsService,
   ],
-  exports: [CallsService, CallsEventBus, DossierService],
+  exports: [CallsService, CallsEventBus, DossierService, CallIngestService],
 })
 export class CallsModule {}

@@ -19,6 +19,7 @@ import type { IncomingCallEvent } from '@/modules/calls/telephony-event';
 import { Client } from '@/modules/directory/entities/client.entity';
 import { Line } from '@/modules/directory/entities/line.entity';
 import { Queue } from '@/modules/directory/entities/queue.entity';
+import { sameTextPattern } from '@/modules/directory/like-pattern';
 import { normalizePhone } from '@/modules/directory/phone-number';
 import { pgArray } from '@/database/pg-array';
 import { outboxMessage } from '@/outbox/outbox.catalogue';
@@ -56,8 +57,10 @@ export class CallsService {
     // Unlike telephony, a person picks these from lists: an unknown one is a mistake to refuse,
     // not a new code to record.
     const [line, queue, client] = await Promise.all([
-      this.em.findOne(Line, { code: input.line }),
-      input.queue === undefined ? null : this.em.findOne(Queue, { code: input.queue }),
+      this.em.findOne(Line, { code: { $ilike: sameTextPattern(input.line) } }),
+      input.queue === undefined
+        ? null
+        : this.em.findOne(Queue, { code: { $ilike: sameTextPattern(input.queue) } }),
       input.clientId === undefined ? null : this.em.findOne(Client, { id: input.clientId }),
     ]);
     if (!line) {
@@ -290,8 +293,8 @@ export class CallsService {
 
 function placeFilter(query: UnfinishedCallsQueryDto): ObjectQuery<Call> {
   const where: ObjectQuery<Call> = {};
-  if (query.queue !== undefined) where.queueCode = query.queue;
-  if (query.line !== undefined) where.lineCode = query.line;
+  if (query.queue !== undefined) where.queueCode = { $ilike: sameTextPattern(query.queue) };
+  if (query.line !== undefined) where.lineCode = { $ilike: sameTextPattern(query.line) };
   if (query.clientId !== undefined) where.client = query.clientId;
   return where;
 }

@@ -35,7 +35,8 @@ export class Queue {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Property({ type: 'text', unique: true })
+  /** Unique ignoring case (`queues_code_lower_unique` on `lower(code)`, see the migration). */
+  @Property({ type: 'text' })
   code!: string;
 
   @Property({ type: 'text' })

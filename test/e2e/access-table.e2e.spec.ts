@@ -28,6 +28,7 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'POST /api/users': ['admin'],
   'GET /api/users': CONSOLE,
   'GET /api/users/{id}': CONSOLE,
+  'GET /api/people': STAFF,
   'PATCH /api/users/{id}': ['admin'],
   'POST /api/users/{id}/sessions/revoke': ['admin'],
   'POST /api/me/sessions/revoke': USERS,

@@ -8,8 +8,6 @@ import { BucketSize, bucketStarts } from '@/modules/stats/kpi/time-buckets';
 import { StatsReportService } from '@/modules/stats/reports/stats-report.service';
 import { RollupService } from '@/modules/stats/rollups/rollup.service';
 import { StatsModule } from '@/modules/stats/stats.module';
-import { RequestsModule } from '@/modules/requests/requests.module';
-import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import {
   CallFixture,
   insertCall,
@@ -18,9 +16,7 @@ import {
   recompute,
 } from '@test/support/stats-fixtures';
 
-/** The outbox relay checks at boot that every topic has its handler, so the features that own
- * them (requests, broadcasts) come along with stats. */
-@Module({ imports: [CoreModule, StatsModule, RequestsModule, NotificationsModule] })
+@Module({ imports: [CoreModule, StatsModule] })
 class StatsTestModule {}
 
 /** A small deterministic generator, so a failing seed can be replayed. */

@@ -6,8 +6,6 @@ import { StatsReportService } from '@/modules/stats/reports/stats-report.service
 import { RollupRepository } from '@/modules/stats/rollups/rollup.repository';
 import { RollupService } from '@/modules/stats/rollups/rollup.service';
 import { StatsModule } from '@/modules/stats/stats.module';
-import { RequestsModule } from '@/modules/requests/requests.module';
-import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import {
   insertCall,
   insertClient,
@@ -20,9 +18,7 @@ import {
   updateCall,
 } from '@test/support/stats-fixtures';
 
-/** The outbox relay checks at boot that every topic has its handler, so the features that own
- * them (requests, broadcasts) come along with stats. */
-@Module({ imports: [CoreModule, StatsModule, RequestsModule, NotificationsModule] })
+@Module({ imports: [CoreModule, StatsModule] })
 class StatsTestModule {}
 
 const BERLIN = 'Europe/Berlin';

@@ -260,7 +260,7 @@ describe('web console in Chromium (browser)', () => {
     await screenshot(page, 'console-ru');
     await page.getByLabel('Язык').selectOption('en');
     await page.getByRole('heading', { name: 'My status' }).waitFor();
-    await page.getByRole('link', { name: 'Board' }).click();
+    await page.getByRole('link', { name: 'Board', exact: true }).click();
     await page.getByRole('heading', { name: 'Waiting calls' }).waitFor();
     expect(await missingKeys(page)).toEqual([]);
   });

@@ -1,9 +1,5 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InFlight } from '@/common/lifecycle/in-flight';
 import {
   OUTBOX_TOPICS,

@@ -190,7 +190,7 @@ describe('wallboard, reports and administration in Chromium (browser)', () => {
     const ru = await open('ru');
     await signIn(ru, app.url, supervisor.username, supervisor.password, '/wallboard');
     await ru.getByRole('heading', { name: 'Табло' }).waitFor();
-    await ru.getByRole('article', { name: 'Sales' }).waitFor(SLOW);
+    await ru.getByRole('article', { name: 'Sales' }).first().waitFor(SLOW);
     await screenshot(ru, 'wallboard-ru');
   });
 

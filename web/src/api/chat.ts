@@ -100,6 +100,8 @@ class ChatStore {
   private openRoomId: string | null = null;
   private meId: string | null = null;
   private roomsLoading: Promise<void> | null = null;
+  /** Something changed while a room list was in flight: its answer may predate it, ask again. */
+  private roomsStale = false;
   private lastTypingSent = new Map<string, number>();
   private typingTrailing = new Map<string, ReturnType<typeof setTimeout>>();
   private listeners = new Set<() => void>();
@@ -143,7 +145,10 @@ class ChatStore {
 
   /** Rooms with their unread counts, then the presence of everyone in them. */
   loadRooms(): Promise<void> {
-    if (this.roomsLoading !== null) return this.roomsLoading;
+    if (this.roomsLoading !== null) {
+      this.roomsStale = true;
+      return this.roomsLoading;
+    }
     this.roomsLoading = chatApi
       .rooms()
       .then(async (rooms) => {
@@ -160,6 +165,10 @@ class ChatStore {
       })
       .finally(() => {
         this.roomsLoading = null;
+        if (this.roomsStale) {
+          this.roomsStale = false;
+          void this.loadRooms();
+        }
       });
     return this.roomsLoading;
   }
@@ -293,6 +302,8 @@ class ChatStore {
   }
 
   private applyMessage(m: ChatMessage): void {
+    // A room list in flight was read before this message: its unread counts would undo it.
+    if (this.roomsLoading !== null) this.roomsStale = true;
     if (m.senderId === this.meId) this.pending.delete(m.clientMsgId);
     const history = this.histories.get(m.roomId);
     const isNew = history !== undefined && !history.messages.some((x) => x.id === m.id);

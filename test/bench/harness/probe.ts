@@ -18,12 +18,12 @@ function read(file: string): ProbeSample | null {
   }
 }
 
-/** Asks the process for its counters now (SIGUSR2) and waits for the answer. */
+/** Asks the process for its counters now (SIGWINCH) and waits for the answer. */
 export async function sampleProcess(server: ServerProcess): Promise<ProbeSample | null> {
   if (!server.probeFile) return null;
   const file = server.probeFile;
   const before = read(file)?.seq ?? 0;
-  server.child.kill('SIGUSR2');
+  server.child.kill('SIGWINCH');
   let sample: ProbeSample | null = null;
   await waitUntil(
     () => {

@@ -1,7 +1,8 @@
 /**
  * Preloaded (`node --require`) into the API and worker the bench starts, never into production:
  * counts the SQL statements the process sends (every `pg` client's `query`, whichever copy of
- * `pg` the ORM or the app loaded) and, on SIGUSR2, writes the count with the process's CPU time
+ * `pg` the ORM or the app loaded) and, on SIGWINCH (ignored by default and not one of Nest's
+ * shutdown signals, unlike SIGUSR2), writes the count with the process's CPU time
  * to BENCH_PROBE_FILE. The bench signals before and after a measured window and divides.
  * pg_stat_statements would need shared_preload_libraries on the shared server, which it lacks.
  */
@@ -38,7 +39,7 @@ if (file) {
       return original.apply(this, args);
     };
   }
-  process.on('SIGUSR2', () => {
+  process.on('SIGWINCH', () => {
     seq += 1;
     const cpu = process.cpuUsage();
     writeFileSync(

@@ -19,7 +19,7 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   log: OutputLog;
-  /** Where process-probe.ts answers SIGUSR2 with the statement count and CPU time. */
+  /** Where process-probe.ts answers SIGWINCH with the statement count and CPU time. */
   probeFile?: string;
 }
 

@@ -45,7 +45,7 @@ export class AlertRulesListener
     this.subscriptions.push(
       this.calls.react(
         {
-          select: (event) => event.type === 'call.missed' || event.type === 'call.abandoned',
+          hears: [{ events: ['call.missed', 'call.abandoned'] }],
           concurrency: CONCURRENCY,
         },
         (event) => this.alerting(() => this.onCall(event)),

@@ -6,6 +6,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { mergeMap, Subscription } from 'rxjs';
+import type { Hearing } from '@/common/events/domain-event-bus';
 import { InFlight } from '@/common/lifecycle/in-flight';
 import { CallsEventBus, CallDomainEvent } from '@/modules/calls/calls.events';
 import { RequestAssignmentEvent, RequestsEventBus } from '@/modules/requests/requests.events';
@@ -13,14 +14,27 @@ import { StaffEventBus } from '@/modules/staff/staff.events';
 import { RequestRoutingService } from '@/modules/routing/request-routing.service';
 import { RoutingService } from '@/modules/routing/routing.service';
 
-/** The reactions that free people: they must never wait behind calls waiting to be routed. */
-const RELEASING: ReadonlySet<CallDomainEvent['type']> = new Set([
-  'call.answered',
-  'call.ended',
-  'call.abandoned',
-  'call.missed',
-  'call.blocked',
-]);
+/** Telephony and people; the router's own steps (source `system`) are not news to it. */
+const OTHERS = ['telephony', 'manual'] as const;
+
+/**
+ * The reactions that free people: they must never wait behind calls waiting to be routed. An
+ * accepted offer already made its person busy and withdrew the other offers, so only an answer
+ * from elsewhere is heard.
+ */
+const RELEASING: readonly Hearing<CallDomainEvent>[] = [
+  { events: ['call.answered'], sources: OTHERS },
+  { events: ['call.ended', 'call.abandoned', 'call.missed', 'call.blocked'] },
+];
+
+/**
+ * The reactions that offer a call. Routing records `queued` itself when nobody could be offered
+ * the call: routing it again would only find nobody again. A queue step from telephony is routed.
+ */
+const ROUTING: readonly Hearing<CallDomainEvent>[] = [
+  { events: ['call.arrived', 'call.transferred'] },
+  { events: ['call.queued'], sources: OTHERS },
+];
 
 /**
  * Routing reacts to the calls and staff features' domain events; it never polls. Handlers run
@@ -48,10 +62,10 @@ export class RoutingEventsListener
 
   onModuleInit(): void {
     this.subscriptions.push(
-      this.calls.react({ select: (event) => RELEASING.has(event.type), concurrency: 8 }, (event) =>
+      this.calls.react({ hears: RELEASING, concurrency: 8 }, (event) =>
         this.reacting(() => this.onCall(event)),
       ),
-      this.calls.react({ select: (event) => !RELEASING.has(event.type), concurrency: 8 }, (event) =>
+      this.calls.react({ hears: ROUTING, concurrency: 8 }, (event) =>
         this.reacting(() => this.onCall(event)),
       ),
       this.staff.events$
@@ -66,7 +80,7 @@ export class RoutingEventsListener
         )
         .subscribe(),
       this.requests.react(
-        { select: (event) => event.type === 'request.assignment', concurrency: 8 },
+        { hears: [{ events: ['request.assignment'] }], concurrency: 8 },
         (event) =>
           event.type === 'request.assignment'
             ? this.reacting(() => this.onRequest(event))
@@ -90,18 +104,11 @@ export class RoutingEventsListener
     if (!event.live || event.superseded === true) return;
     switch (event.type) {
       case 'call.queued':
-        // Routing records `queued` itself when nobody could be offered the call: routing it
-        // again would only find nobody again. A queue step from telephony is routed.
-        if (event.source === 'system') return;
-        await this.routing.routeCall(event.callId, event.type);
-        return;
       case 'call.arrived':
       case 'call.transferred':
         await this.routing.routeCall(event.callId, event.type);
         return;
       case 'call.answered':
-        // An accepted offer already made its person busy and withdrew the other offers.
-        if (event.source === 'system') return;
         await this.routing.callAnsweredBy(event.callId, event.currentAgentId);
         return;
       case 'call.ended':

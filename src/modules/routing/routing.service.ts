@@ -11,6 +11,7 @@ import { REDIS } from '@/redis/redis.module';
 import { pgArray } from '@/database/pg-array';
 import { PresenceService } from '@/modules/staff/presence.service';
 import { RoutingDecisionRecord } from '@/modules/routing/entities/routing-decision.entity';
+import type { StepAgent } from '@/modules/calls/call-steps.service';
 import { CallLedger } from '@/modules/routing/routing.ports';
 import {
   DecisionToRecord,
@@ -201,7 +202,7 @@ export class RoutingService {
       id: `offer-accepted:${offerId}`,
       type: 'answered',
       at: new Date(),
-      agent: row.username,
+      agent: row.username === null ? null : { id: userId, username: row.username },
       queue: row.queue_code,
     });
     for (const staffId of released)
@@ -464,7 +465,7 @@ export class RoutingService {
       id: `transfer:${offerId}`,
       type: 'transferred',
       at: new Date(),
-      agent: holders.length > 0 ? await this.username(holders[0]) : null,
+      agent: holders.length > 0 ? await this.agent(holders[0]) : null,
       queue: 'queueCode' in target ? target.queueCode : call.queueCode,
     });
     let offer: ManualOffer | null = null;
@@ -736,7 +737,7 @@ export class RoutingService {
         id: `offer:${offerId}`,
         type: 'offered',
         at: new Date(),
-        agent: username ?? (await this.username(staffId)),
+        agent: username !== undefined ? { id: staffId, username } : await this.agent(staffId),
         queue: call.queueCode,
       }),
     ]);
@@ -858,11 +859,11 @@ export class RoutingService {
     await this.repo.recordDecision('call', call.id, decision, trigger, offeredTo);
   }
 
-  private async username(userId: string): Promise<string | null> {
+  private async agent(userId: string): Promise<StepAgent | null> {
     const rows = await this.em
       .fork()
       .execute<{ username: string }[]>(`select username from users where id = ?`, [userId]);
-    return rows[0]?.username ?? null;
+    return rows[0] ? { id: userId, username: rows[0].username } : null;
   }
 
   private cursorKey(queueId: string): string {

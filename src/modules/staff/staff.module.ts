@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { PresenceController } from '@/modules/staff/presence.controller';
 import { PresenceService } from '@/modules/staff/presence.service';
 import { StaffEventBus } from '@/modules/staff/staff.events';
+import { StaffStateRepository } from '@/modules/staff/staff-state.repository';
 import { UsersController } from '@/modules/staff/users.controller';
 import { UsersService } from '@/modules/staff/users.service';
 
 @Module({
   controllers: [UsersController, PresenceController],
-  providers: [UsersService, PresenceService, StaffEventBus],
-  exports: [UsersService, PresenceService, StaffEventBus],
+  providers: [UsersService, PresenceService, StaffEventBus, StaffStateRepository],
+  exports: [UsersService, PresenceService, StaffEventBus, StaffStateRepository],
 })
 export class StaffModule {}

@@ -12,7 +12,8 @@ import { CallsEventBus, CallDomainEvent } from '@/modules/calls/calls.events';
 import { RequestAssignmentEvent, RequestsEventBus } from '@/modules/requests/requests.events';
 import { StaffEventBus } from '@/modules/staff/staff.events';
 import { RequestRoutingService } from '@/modules/routing/request-routing.service';
-import { RoutingService } from '@/modules/routing/routing.service';
+import { CallLifecycleService } from '@/modules/routing/call-lifecycle.service';
+import { CallRoutingService } from '@/modules/routing/call-routing.service';
 
 /** Telephony and people; the router's own steps (source `system`) are not news to it. */
 const OTHERS = ['telephony', 'manual'] as const;
@@ -53,7 +54,8 @@ export class RoutingEventsListener
   private readonly inFlight = new InFlight();
 
   constructor(
-    private readonly routing: RoutingService,
+    private readonly routing: CallRoutingService,
+    private readonly lifecycle: CallLifecycleService,
     private readonly requestRouting: RequestRoutingService,
     private readonly calls: CallsEventBus,
     private readonly staff: StaffEventBus,
@@ -109,13 +111,13 @@ export class RoutingEventsListener
         await this.routing.routeCall(event.callId, event.type);
         return;
       case 'call.answered':
-        await this.routing.callAnsweredBy(event.callId, event.currentAgentId);
+        await this.lifecycle.callAnsweredBy(event.callId, event.currentAgentId);
         return;
       case 'call.ended':
       case 'call.abandoned':
       case 'call.missed':
       case 'call.blocked':
-        await this.routing.callFinished(event.callId);
+        await this.lifecycle.callFinished(event.callId);
         return;
       case 'call.offered':
         return;

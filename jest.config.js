@@ -1,5 +1,5 @@
-/** Three tiers share one config: unit tests need nothing, integration and e2e tests get a
- * fresh PostgreSQL database and Redis key prefix per run from test/setup/global-setup.ts. */
+/** Three tiers share one config: unit tests need nothing, integration, e2e and browser (web) tests
+ * get a fresh PostgreSQL database and Redis key prefix per run from test/setup/global-setup.ts. */
 const tsJest = ['ts-jest', { diagnostics: false }];
 const shared = {
   transform: { '^.+\\.ts$': tsJest },
@@ -8,6 +8,7 @@ const shared = {
     '^@/(.*)$': '<rootDir>/src/$1',
     '^@workers/(.*)$': '<rootDir>/workers/$1',
     '^@test/(.*)$': '<rootDir>/test/$1',
+    '^@web/(.*)$': '<rootDir>/web/src/$1',
   },
   testEnvironment: 'node',
 };
@@ -22,6 +23,17 @@ module.exports = {
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       setupFiles: ['<rootDir>/test/setup/env.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts'],
+    },
+    {
+      // Chromium (Debian's package, via playwright-core) against the real API and worker; the
+      // same global setup (jest runs it once), so the same per-run database.
+      ...shared,
+      displayName: 'web',
+      testMatch: ['<rootDir>/test/web/**/*.web.spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/setup/env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/web-timeouts.ts'],
     },
   ],
 };

@@ -8,6 +8,7 @@ import { CallsModule } from '@/modules/calls/calls.module';
 import { DirectoryModule } from '@/modules/directory/directory.module';
 import { RoutingGatewayModule } from '@/modules/routing/routing-gateway.module';
 import { RoutingModule } from '@/modules/routing/routing.module';
+import { PbxControlModule } from '@/modules/pbx/ami/pbx-control.module';
 import { OperationsModule } from '@/modules/operations/operations.module';
 import { StaffGatewayModule } from '@/modules/staff/staff-gateway.module';
 import { StaffModule } from '@/modules/staff/staff.module';
@@ -17,6 +18,7 @@ import { NotificationsModule } from '@/modules/notifications/notifications.modul
 import { NotificationsGatewayModule } from '@/modules/notifications/notifications-gateway.module';
 import { ChatModule } from '@/modules/chat/chat.module';
 import { ChatGatewayModule } from '@/modules/chat/chat-gateway.module';
+import { PlannerModule } from '@/modules/planner/planner.module';
 import { RequestsModule } from '@/modules/requests/requests.module';
 
 /** The API process: HTTP controllers and the Socket.IO gateway. No job processors here. */
@@ -32,12 +34,14 @@ import { RequestsModule } from '@/modules/requests/requests.module';
     StatsModule,
     CallsModule,
     RoutingModule,
+    PbxControlModule,
     RoutingGatewayModule,
     NotificationsModule,
     NotificationsGatewayModule,
     ChatModule,
     ChatGatewayModule,
     RequestsModule,
+    PlannerModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AccessGuard },

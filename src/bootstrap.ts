@@ -4,11 +4,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@/config/app-config';
 import { jsonBody } from '@/common/http/json-body';
+import { securityHeaders } from '@/common/http/security-headers';
 import { createValidationPipe } from '@/common/pipes/validation.pipe';
 import { migrateWithLock } from '@/database/migrate';
 import { buildOrmOptions } from '@/database/orm-options';
 import { UsersService } from '@/modules/staff/users.service';
 import { RealtimeIoAdapter } from '@/realtime/socket-io.adapter';
+import { serveWebConsole } from '@/web/web-console';
 
 /** Routes allowed a larger body than the default; everything else is capped at BODY_LIMIT_BYTES. */
 const LARGE_BODY_ROUTES = ['/api/telephony/events'];
@@ -19,9 +21,11 @@ export async function configureApi(app: NestExpressApplication): Promise<void> {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.use(LARGE_BODY_ROUTES, jsonBody(config.http.telephonyBodyLimitBytes));
   app.use(jsonBody(config.http.bodyLimitBytes));
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  serveWebConsole(app);
   app.useGlobalPipes(createValidationPipe());
   app.enableCors({ origin: config.realtime.corsOrigins, credentials: true });
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));

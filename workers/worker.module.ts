@@ -7,6 +7,7 @@ import { PresenceCheckJob } from '@/modules/staff/jobs/presence-check.job';
 import { StaffModule } from '@/modules/staff/staff.module';
 import { RoutingJobs } from '@/modules/routing/jobs/routing.jobs';
 import { RoutingModule } from '@/modules/routing/routing.module';
+import { PbxControlModule } from '@/modules/pbx/ami/pbx-control.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { FanOutJob } from '@/modules/notifications/jobs/fan-out.job';
 import { BroadcastRenotifyJob } from '@/modules/notifications/jobs/broadcast-renotify.job';
@@ -18,6 +19,9 @@ import { StatsSchedules } from '@/modules/stats/jobs/stats-schedules';
 import { RequestsModule } from '@/modules/requests/requests.module';
 import { StageOverdueJob } from '@/modules/requests/jobs/stage-overdue.job';
 import { OutboxRelayJob } from '@/outbox/outbox-relay.job';
+import { PlannerModule } from '@/modules/planner/planner.module';
+import { PlannerReminderJob } from '@/modules/planner/jobs/planner-reminder.job';
+import { PlannerOverdueJob } from '@/modules/planner/jobs/planner-overdue.job';
 
 /** The worker process: every job processor, registered here and nowhere else. */
 @Module({
@@ -27,8 +31,10 @@ import { OutboxRelayJob } from '@/outbox/outbox-relay.job';
     StaffModule,
     NotificationsModule,
     RoutingModule,
+    PbxControlModule,
     StatsModule,
     RequestsModule,
+    PlannerModule,
   ],
   providers: [
     WorkerHost,
@@ -43,6 +49,8 @@ import { OutboxRelayJob } from '@/outbox/outbox-relay.job';
     StatsSchedules,
     StageOverdueJob,
     OutboxRelayJob,
+    PlannerReminderJob,
+    PlannerOverdueJob,
   ],
 })
 export class WorkerModule {}

@@ -9,7 +9,14 @@ export class AppConfig {
     bodyLimitBytes: number;
     telephonyBodyLimitBytes: number;
   };
-  readonly database: { url: string; poolMax: number; migrateOnStart: boolean };
+  readonly database: {
+    url: string;
+    poolMax: number;
+    /** Longest wait for a pooled connection (or a new one), then 503 SERVICE_UNAVAILABLE. */
+    acquireTimeoutMs: number;
+    migrateOnStart: boolean;
+    create: boolean;
+  };
   readonly redis: { url: string; prefix: string };
   readonly auth: {
     jwtSecret: string;
@@ -23,14 +30,33 @@ export class AppConfig {
   /** Region assumed for numbers dialled without a country code. */
   readonly defaultPhoneRegion: string;
   readonly shutdownTimeoutMs: number;
+  /** How long start-up waits for PostgreSQL and Redis to come up before it gives up. */
+  readonly startupWaitMs: number;
   readonly worker: { concurrency: number };
   readonly notifications: { broadcastRenotifySeconds: number; userEventsRetentionDays: number };
+  readonly planner: {
+    reminderLeadSeconds: number;
+    overdueGraceSeconds: number;
+    callbackTargetMinutes: number;
+  };
   readonly stats: {
     liveIntervalMs: number;
     recomputeDebounceMs: number;
     recomputeEveryMs: number;
     alerts: { queueWaiting: number; queueLongestWaitSeconds: number; lineOccupancy: number };
   };
+  /** The Asterisk connector; null when AMI_HOST is not set. */
+  readonly ami: {
+    host: string;
+    port: number;
+    username: string;
+    secret: string;
+    mode: 'observe' | 'control';
+    inboundContexts: string[];
+    holdContext: string;
+    agentContext: string;
+    defaultLine: string;
+  } | null;
   readonly routing: {
     presenceGraceSeconds: number;
     offerTimeoutCallSeconds: number;
@@ -51,7 +77,9 @@ export class AppConfig {
     this.database = {
       url: raw.DATABASE_URL,
       poolMax: raw.DATABASE_POOL_MAX,
+      acquireTimeoutMs: raw.DATABASE_ACQUIRE_TIMEOUT_MS,
       migrateOnStart: raw.MIGRATE_ON_START,
+      create: raw.DATABASE_CREATE,
     };
     this.redis = { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX };
     this.auth = {
@@ -71,10 +99,16 @@ export class AppConfig {
     this.defaultTimeZone = raw.DEFAULT_TIME_ZONE;
     this.defaultPhoneRegion = raw.DEFAULT_PHONE_REGION;
     this.shutdownTimeoutMs = raw.SHUTDOWN_TIMEOUT_MS;
+    this.startupWaitMs = raw.STARTUP_WAIT_SECONDS * 1000;
     this.worker = { concurrency: raw.WORKER_CONCURRENCY };
     this.notifications = {
       broadcastRenotifySeconds: raw.BROADCAST_RENOTIFY_SECONDS,
       userEventsRetentionDays: raw.USER_EVENTS_RETENTION_DAYS,
+    };
+    this.planner = {
+      reminderLeadSeconds: raw.PLANNER_REMINDER_LEAD_SECONDS,
+      overdueGraceSeconds: raw.PLANNER_OVERDUE_GRACE_SECONDS,
+      callbackTargetMinutes: raw.PLANNER_CALLBACK_TARGET_MINUTES,
     };
     this.stats = {
       liveIntervalMs: raw.STATS_LIVE_INTERVAL_MS,
@@ -86,6 +120,20 @@ export class AppConfig {
         lineOccupancy: raw.STATS_ALERT_LINE_OCCUPANCY,
       },
     };
+    this.ami =
+      raw.AMI_HOST !== undefined && raw.AMI_USERNAME !== undefined && raw.AMI_SECRET !== undefined
+        ? {
+            host: raw.AMI_HOST,
+            port: raw.AMI_PORT,
+            username: raw.AMI_USERNAME,
+            secret: raw.AMI_SECRET,
+            mode: raw.AMI_MODE,
+            inboundContexts: raw.AMI_INBOUND_CONTEXTS,
+            holdContext: raw.AMI_HOLD_CONTEXT,
+            agentContext: raw.AMI_AGENT_CONTEXT,
+            defaultLine: raw.AMI_DEFAULT_LINE,
+          }
+        : null;
     this.routing = {
       presenceGraceSeconds: raw.PRESENCE_GRACE_SECONDS,
       offerTimeoutCallSeconds: raw.OFFER_TIMEOUT_CALL_SECONDS,

@@ -30,7 +30,12 @@ export const configSchema = z
       })
       .default('postgres://postgres@127.0.0.1:5432/switchboard'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
     MIGRATE_ON_START: bool.default('true'),
+    /** Create the database named in DATABASE_URL when it is missing. */
+    DATABASE_CREATE: bool.default('true'),
+    /** How long a starting process waits for PostgreSQL and Redis to accept connections. */
+    STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     REDIS_URL: z
       .string()
       .url()
@@ -89,6 +94,22 @@ export const configSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
     BROADCAST_RENOTIFY_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
     USER_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Reminder lead for people who have not chosen their own (seconds; tests use a few). */
+    PLANNER_REMINDER_LEAD_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(600),
+    /** After a plan's due time the assignee is told; past this grace, the supervisors too. */
+    PLANNER_OVERDUE_GRACE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(1800),
+    /** Callback target for a held or missed call that has no queue (queues have their own). */
+    PLANNER_CALLBACK_TARGET_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
     /** Live supervisor feed period; one computation per tick, in the worker. */
     STATS_LIVE_INTERVAL_MS: z.coerce.number().int().min(250).max(60_000).default(2000),
     /** Call changes within this window share one rollup recomputation. */
@@ -98,6 +119,22 @@ export const configSchema = z
     STATS_ALERT_QUEUE_WAITING: z.coerce.number().int().min(1).max(100_000).default(10),
     STATS_ALERT_QUEUE_LONGEST_WAIT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
     STATS_ALERT_LINE_OCCUPANCY: z.coerce.number().gt(0).max(10).default(0.9),
+    /** The Asterisk connector runs only when AMI_HOST is set. */
+    AMI_HOST: z.string().min(1).optional(),
+    AMI_PORT: z.coerce.number().int().min(1).max(65535).default(5038),
+    AMI_USERNAME: z.string().min(1).max(100).optional(),
+    AMI_SECRET: z.string().min(1).max(200).optional(),
+    AMI_MODE: z.enum(['observe', 'control']).default('observe'),
+    /** Contexts whose new channels are inbound calls (the trunks' contexts). */
+    AMI_INBOUND_CONTEXTS: csv.default('from-pstn,from-trunk,from-external,from-did-direct'),
+    /** Control mode: where callers wait (extension = queue code), and where agents' phones are. */
+    AMI_HOLD_CONTEXT: z.string().min(1).max(80).default('switchboard-hold'),
+    AMI_AGENT_CONTEXT: z.string().min(1).max(80).default('from-internal'),
+    /** The line of inbound calls whose dialled number maps to no line. */
+    AMI_DEFAULT_LINE: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a line code')
+      .default('pbx'),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.NODE_ENV === 'production' && cfg.JWT_SECRET === DEV_JWT_SECRET) {
@@ -106,6 +143,17 @@ export const configSchema = z
         path: ['JWT_SECRET'],
         message: 'must be set to a private value in production',
       });
+    }
+    if (cfg.AMI_HOST !== undefined) {
+      for (const key of ['AMI_USERNAME', 'AMI_SECRET'] as const) {
+        if (cfg[key] === undefined) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: [key],
+            message: 'is required when AMI_HOST is set',
+          });
+        }
+      }
     }
     if ((cfg.ADMIN_USERNAME === undefined) !== (cfg.ADMIN_PASSWORD === undefined)) {
       ctx.addIssue({

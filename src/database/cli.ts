@@ -3,21 +3,22 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '@/config/app-config';
 import { buildOrmOptions } from '@/database/orm-options';
 import { DemoSeeder } from '@/database/seeders/demo.seeder';
-import { ensureDatabaseExists } from '@/database/ensure-database';
+import { waitForPostgres } from '@/common/startup/preflight';
+import { migrateWithLock } from '@/database/migrate';
 
 /** `db:migrate`, `db:seed` and `db:migration:create` without the HTTP server or workers. */
 async function main(): Promise<void> {
   // eslint-disable-next-line no-restricted-properties -- CLI entry point reads the environment once
   const config = loadConfig(process.env);
   const command = process.argv[2];
-  await ensureDatabaseExists(config.database.url);
+  await waitForPostgres(config);
   const orm = await MikroORM.init(buildOrmOptions(config));
   try {
     switch (command) {
       case 'migrate': {
-        const applied = await orm.getMigrator().up();
+        const applied = await migrateWithLock(orm, config.database.url);
         console.log(
-          `migrations applied: ${applied.length === 0 ? 'none pending' : applied.map((m) => m.name).join(', ')}`,
+          `migrations applied: ${applied.length === 0 ? 'none pending' : applied.join(', ')}`,
         );
         break;
       }
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
         break;
       }
       case 'seed': {
-        await orm.getMigrator().up();
+        await migrateWithLock(orm, config.database.url);
         await orm.getSeeder().seed(DemoSeeder);
         console.log('demo data seeded (see README for the demo log-ins)');
         break;

@@ -23,6 +23,10 @@ import { UnmappedCode } from '@/modules/calls/entities/unmapped-code.entity';
 import { Request } from '@/modules/requests/entities/request.entity';
 import { RequestStage } from '@/modules/requests/entities/request-stage.entity';
 import { RequestStageTemplate } from '@/modules/requests/entities/request-stage-template.entity';
+import { PlannerReason } from '@/modules/planner/entities/planner-reason.entity';
+import { PlannedContact } from '@/modules/planner/entities/planned-contact.entity';
+import { PlannedContactHistory } from '@/modules/planner/entities/planned-contact-history.entity';
+import { CalendarFeedToken } from '@/modules/planner/entities/calendar-feed-token.entity';
 
 /** Every entity, listed once, so the API, the worker, the CLI and the tests see the same model. */
 export const ENTITIES = [
@@ -51,4 +55,8 @@ export const ENTITIES = [
   Request,
   RequestStage,
   RequestStageTemplate,
+  PlannerReason,
+  PlannedContact,
+  PlannedContactHistory,
+  CalendarFeedToken,
 ];

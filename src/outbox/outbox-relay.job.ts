@@ -21,6 +21,7 @@ export class OutboxRelayJob implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.relay.assertEveryTopicHandled();
     await this.jobs.repeat('outbox.relay', OUTBOX_GRACE_SECONDS * 1000, {});
     for (const { queue, name } of RETIRED_SCHEDULERS) {
       await this.jobs.queue(queue).removeJobScheduler(name);

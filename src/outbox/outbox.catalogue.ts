@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallDomainEvent } from '@/modules/calls/calls.events';
 import type { RequestChanged } from '@/modules/requests/requests.events';
+import type { CallCalledBack, CallHeld, PlannerChanged } from '@/modules/planner/planner.events';
 
 /**
  * Every outbox topic and its payload, in one place. A row is written in the transaction of the
@@ -15,6 +16,12 @@ export interface OutboxPayloads {
   'request.changed': RequestChanged;
   /** A broadcast was stored: its first round of notifications and its reminder. */
   'broadcast.created': { broadcastId: string };
+  /** A planned contact was created or moved: its delta, reminder and overdue jobs (planner). */
+  'planner.changed': PlannerChanged;
+  /** A missed call was marked called back: the planner closes its callback plan. */
+  'call.called-back': CallCalledBack;
+  /** A waiting call is being held for a callback: the planner plans the call back. */
+  'call.held': CallHeld;
 }
 export type OutboxTopic = keyof OutboxPayloads;
 
@@ -22,6 +29,9 @@ export const OUTBOX_TOPICS: readonly OutboxTopic[] = [
   'call.changed',
   'request.changed',
   'broadcast.created',
+  'planner.changed',
+  'call.called-back',
+  'call.held',
 ] as const satisfies readonly OutboxTopic[];
 
 /** One row of the outbox; `id` is what consumers de-duplicate by when they need more than that. */

@@ -1,10 +1,5 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InFlight } from '@/common/lifecycle/in-flight';
 import {
   OUTBOX_TOPICS,
@@ -47,7 +42,7 @@ function describe(err: unknown): string {
  * row and must be idempotent; each runs in its own ORM context.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class OutboxRelay implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Outbox');
   private readonly handlers = new Map<OutboxTopic, OutboxHandler<OutboxTopic>>();
   private readonly inFlight = new InFlight();
@@ -65,7 +60,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.handlers.set(topic, handler as OutboxHandler<OutboxTopic>);
   }
 
-  onApplicationBootstrap(): void {
+  /**
+   * Called by the worker, whose sweep delivers every row whatever process wrote it: a topic with
+   * no handler there fails its boot. Other processes (a CLI, the connector) may load only some
+   * features; a row they cannot deliver live waits for the worker's sweep.
+   */
+  assertEveryTopicHandled(): void {
     const missing = OUTBOX_TOPICS.filter((topic) => !this.handlers.has(topic));
     if (missing.length > 0) {
       throw new Error(`No handler registered for outbox topic(s): ${missing.join(', ')}`);

@@ -10,6 +10,7 @@ export const QUEUES = {
   notifications: 'notifications',
   stats: 'stats',
   requests: 'requests',
+  planner: 'planner',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -40,6 +41,13 @@ export interface JobPayloads {
   'stats.live-tick': Record<string, never>;
   /** A request stage's due time has come: alert unless it is done or was re-dued later. */
   'requests.stage-overdue': { stageId: string };
+  /**
+   * A person's reminder before a planned contact starts. `startsAt` is the plan's start when the
+   * job was scheduled: a plan moved since finds a different time and the job does nothing.
+   */
+  'planner.reminder': { plannedContactId: string; startsAt: string };
+  /** A plan's due time (or due time + grace for `supervisors`) passed while it was still open. */
+  'planner.overdue': { plannedContactId: string; dueAt: string; to: 'assignee' | 'supervisors' };
   /** Every few seconds: outbox rows whose live dispatch was lost or failed (outbox.relay.ts). */
   'outbox.relay': Record<string, never>;
 }
@@ -59,6 +67,8 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'stats.live-tick': QUEUES.stats,
   'requests.stage-overdue': QUEUES.requests,
   'outbox.relay': QUEUES.maintenance,
+  'planner.reminder': QUEUES.planner,
+  'planner.overdue': QUEUES.planner,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];

@@ -52,6 +52,19 @@ export class JobProducer implements OnApplicationShutdown {
   }
 
   /**
+   * Removes a waiting or delayed job by id; a job already running, or gone, is left alone (its
+   * processor must cope with a moved target anyway). True when one was removed.
+   */
+  async remove(name: JobName, jobId: string): Promise<boolean> {
+    try {
+      return (await this.queue(JOB_QUEUE[name]).remove(jobId)) === 1;
+    } catch (err) {
+      this.logger.warn(`could not remove job ${jobId}: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  /**
    * A job every `everyMs`: one scheduler per job name, so every process may upsert it at boot
    * and the job still runs once per period.
    */

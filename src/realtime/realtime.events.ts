@@ -10,15 +10,21 @@ import type {
 } from '@/modules/routing/dto/offer.dto';
 import type { CallSummary } from '@/modules/calls/calls.events';
 import type { RequestSummary } from '@/modules/requests/requests.events';
+import type { PlannerChangedEvent } from '@/modules/planner/planner.events';
 import type {
   NotificationArchivedEvent,
   NotificationCreatedEvent,
   NotificationReadEvent,
+  NotificationRemindedEvent,
   UnreadCountEvent,
   BroadcastAckInput,
   BroadcastAckResult,
 } from '@/modules/notifications/notifications.events';
-import type { SyncDoneEvent } from '@/modules/notifications/delivery/delivery.events';
+import type {
+  SyncDoneEvent,
+  SyncRequest,
+  SyncRequiredEvent,
+} from '@/modules/notifications/delivery/delivery.events';
 import type {
   ChatDeletedEvent,
   ChatEditedEvent,
@@ -32,6 +38,7 @@ import type {
   PresenceChangedEvent,
   PresenceStatus,
 } from '@/modules/chat/chat.events';
+import type { SessionRevokedEvent } from '@/modules/auth/sessions.events';
 import type { StatsLivePayload, StatsThresholdPayload } from '@/modules/stats/dto/live.dto';
 
 /** Every client→server event is answered through its acknowledgement in this shape. */
@@ -49,6 +56,8 @@ export interface SessionInfo {
  */
 export interface ServerToClientEvents {
   'session.ready': (payload: SessionInfo) => void;
+  /** The account changed (deactivated, roles, password, signed out): the socket is closed next. */
+  'session.revoked': (payload: SessionRevokedEvent) => void;
   'staff.changed': (payload: PresenceDto) => void;
   offer: (payload: OfferPayload) => void;
   'queue.snapshot': (payload: QueueSnapshot) => void;
@@ -65,10 +74,13 @@ export interface ServerToClientEvents {
   'call.abandoned': (payload: CallSummary) => void;
   'call.missed': (payload: CallSummary) => void;
   'call.blocked': (payload: CallSummary) => void;
-  /** Delivery contract: the replay after connect is over; live from here (see delivery/). */
+  /** Delivery contract: a replay (after connect or `sync`) is over; live from here (see delivery/). */
   'sync.done': (payload: SyncDoneEvent) => void;
+  /** Delivery contract: live events may have been lost for this socket; the client sends `sync`. */
+  'sync.required': (payload: SyncRequiredEvent) => void;
   /** Persisted user events (seq at the top level), replayed after `auth.since`. */
   'notification.created': (payload: NotificationCreatedEvent) => void;
+  'notification.reminded': (payload: NotificationRemindedEvent) => void;
   'notification.read': (payload: NotificationReadEvent) => void;
   'notification.archived': (payload: NotificationArchivedEvent) => void;
   'chat.message': (payload: ChatMessageEvent) => void;
@@ -86,9 +98,13 @@ export interface ServerToClientEvents {
   'stats.threshold': (payload: StatsThresholdPayload) => void;
   /** Receptionists, supervisors and the assignee: a request was created, advanced, reassigned or became overdue. */
   'request.changed': (payload: RequestSummary) => void;
+  /** The assignee (and a previous one) and supervisors: a planned contact was created or moved. */
+  'planner.changed': (payload: PlannerChangedEvent) => void;
 }
 
 export interface ClientToServerEvents {
+  /** Delivery contract: replay every persisted event after `since`, then `sync.done`. */
+  sync: (payload: SyncRequest, ack: (res: Ack<SyncDoneEvent>) => void) => void;
   'session.whoami': (payload: Record<string, never>, ack: (res: Ack<SessionInfo>) => void) => void;
   'staff.status': (payload: SetStatusDto, ack: (res: Ack<PresenceDto>) => void) => void;
   'queue.snapshot': (
@@ -128,7 +144,10 @@ export interface ClientToServerEvents {
 }
 
 export interface SocketData {
+  /** Re-read from the account on every event, so a removed role stops at once. */
   principal: Principal;
+  /** The token's version, checked against the account's on every event. */
+  tokenVersion: number;
 }
 
 export const rooms = {

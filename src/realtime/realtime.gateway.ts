@@ -21,6 +21,9 @@ import {
 import { ServerHolder, SOCKET_SERVER } from '@/realtime/realtime.publisher';
 import { WsAckInterceptor } from '@/realtime/ws-ack.interceptor';
 
+/** Refusals that end a socket's session; anything else (a database hiccup) refuses one event. */
+const ENDS_SESSION = new Set<string>(['SESSION_REVOKED', 'ACCOUNT_INACTIVE', 'UNAUTHENTICATED']);
+
 export type AppServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
@@ -62,9 +65,11 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
         );
         return;
       }
-      this.tokens.verify(token).then(
-        (principal) => {
+      this.tokens.authenticate(token).then(
+        ({ principal, tokenVersion }) => {
           socket.data.principal = principal;
+          socket.data.tokenVersion = tokenVersion;
+          this.checkEveryEvent(socket);
           next();
         },
         (err: unknown) => {
@@ -91,6 +96,8 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
         });
       }
     });
+    // A revocation broadcast while this socket was between its handshake and its rooms missed it.
+    if (!(await this.stillInForce(socket))) return;
     socket.emit('session.ready', this.session(socket));
     this.logger.debug({ user: principal.name, socket: socket.id }, 'socket connected');
   }
@@ -99,6 +106,49 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
   whoami(@ConnectedSocket() socket: AppSocket): SessionInfo {
     if (!socket.data.principal) throw new AppError('UNAUTHENTICATED', 'Not authenticated');
     return this.session(socket);
+  }
+
+  /**
+   * Every event is checked against the account as it is now (cached for a few seconds, dropped at
+   * once on a change): after a deactivation, password change or "sign out everywhere" it is
+   * refused and the socket closed, and the principal's roles are the current ones. One check at a
+   * time per socket, so events keep their order.
+   */
+  private checkEveryEvent(socket: AppSocket): void {
+    let previous: Promise<unknown> = Promise.resolve();
+    socket.use((packet, next) => {
+      const check = previous.then(() =>
+        this.tokens.current(socket.data.principal.id, socket.data.tokenVersion),
+      );
+      previous = check.catch(() => undefined);
+      check.then(
+        (principal) => {
+          socket.data.principal = principal;
+          next();
+        },
+        (err: unknown) => {
+          const body = mapError(err).body;
+          const ack: unknown = packet[packet.length - 1];
+          if (typeof ack === 'function')
+            (ack as (res: unknown) => void)({ ok: false, error: body });
+          if (ENDS_SESSION.has(body.code)) socket.disconnect(true);
+        },
+      );
+    });
+  }
+
+  private async stillInForce(socket: AppSocket): Promise<boolean> {
+    try {
+      socket.data.principal = await this.tokens.current(
+        socket.data.principal.id,
+        socket.data.tokenVersion,
+      );
+      return true;
+    } catch (err) {
+      if (!ENDS_SESSION.has(mapError(err).body.code)) return true;
+      socket.disconnect(true);
+      return false;
+    }
   }
 
   private session(socket: AppSocket): SessionInfo {

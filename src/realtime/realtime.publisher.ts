@@ -44,11 +44,23 @@ export class RealtimePublisher implements OnApplicationShutdown {
       .emit(event, ...args);
   }
 
+  /** Closes every socket in the rooms, in every API process (a person's sessions, say). */
+  disconnectRooms(rooms: string | string[]): void {
+    const server = this.holder?.server;
+    if (server) {
+      server.in(rooms).disconnectSockets(true);
+      return;
+    }
+    this.ensureEmitter().in(rooms).disconnectSockets(true);
+  }
+
   private ensureEmitter(): Emitter<ServerToClientEvents> {
     if (!this.emitter) {
       this.emitterRedis = handlePublishFailures(
         createRedis(this.config, 'socket.io-emitter'),
         new Logger('Realtime'),
+        // A lost PUBLISH may have carried someone's event: every socket resyncs.
+        () => this.emitter?.emit('sync.required', { reason: 'publish-lost' }),
       );
       this.emitter = new Emitter<ServerToClientEvents>(this.emitterRedis, {
         key: socketIoKey(this.config.redis.prefix),

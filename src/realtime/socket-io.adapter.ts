@@ -1,20 +1,61 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { RedisAdapter } from '@socket.io/redis-adapter';
 import type { IncomingMessage } from 'node:http';
 import type Redis from 'ioredis';
-import { Server, ServerOptions } from 'socket.io';
+import { Namespace, Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '@/config/app-config';
 import { createRedis, handlePublishFailures } from '@/redis/redis.module';
+import { withLiveHolds } from '@/realtime/live-hold';
 
-export function isOriginAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+export function isOriginAllowed(
+  origin: string | undefined,
+  allowed: readonly string[],
+  host?: string,
+): boolean {
   // Server-side clients (connectors, tests, other services) send no Origin; browsers always do.
   if (origin === undefined) return true;
+  // The web console is served by this process: its own origin needs no entry in the list.
+  if (host !== undefined && sameHost(origin, host)) return true;
   return allowed.includes('*') || allowed.includes(origin);
+}
+
+function sameHost(origin: string, host: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host;
+  } catch {
+    return false;
+  }
 }
 
 export function socketIoKey(prefix: string): string {
   return `${prefix}:socket.io`;
+}
+
+/**
+ * Redis pub/sub keeps nothing for a subscriber that is away: whatever other processes published
+ * while this process's subscriber was reconnecting (including PUBLISHes their clients had held in
+ * the offline queue and flushed before this one subscribed again) never arrives here. Once the
+ * subscriber is back, its re-SUBSCRIBEs were sent before 'ready' fired; the PING answers after
+ * Redis processed them, and from then on every publish reaches this process, so the sockets here
+ * are told to ask for what they missed (`sync.required`, answered with `sync {since}`).
+ */
+export function resyncAfterResubscribe(sub: Redis, server: Server, logger: Logger): void {
+  let subscribedBefore = false;
+  sub.on('ready', () => {
+    if (!subscribedBefore) {
+      subscribedBefore = true;
+      return;
+    }
+    sub.ping().then(
+      () => {
+        logger.warn('Redis subscriber reconnected: sockets of this process resync');
+        server.local.emit('sync.required', { reason: 'redis-reconnected' });
+      },
+      (err: Error) => logger.warn(`Redis subscriber reconnected, ping failed: ${err.message}`),
+    );
+  });
 }
 
 /**
@@ -45,20 +86,29 @@ export class RealtimeIoAdapter extends IoAdapter {
         req: IncomingMessage,
         callback: (err: string | null | undefined, ok: boolean) => void,
       ) => {
-        callback(null, isOriginAllowed(req.headers.origin, allowed));
+        callback(null, isOriginAllowed(req.headers.origin, allowed, req.headers.host));
       },
     }) as Server;
-    // Every room emit is a PUBLISH; pipelining sends those of one tick in one write, not one each.
+    const logger = new Logger('Realtime');
+    // Every room emit is a PUBLISH; pipelining sends those of one tick in one write, not one each
+    // (in order: one connection, one pipeline after the other).
     const pub = handlePublishFailures(
       createRedis(this.config, 'socket.io-pub', { enableAutoPipelining: true }),
-      new Logger('Realtime'),
+      logger,
+      () => server.emit('sync.required', { reason: 'publish-lost' }),
     );
     const sub = pub.duplicate({
       connectionName: 'switchboard:socket.io-sub',
       enableAutoPipelining: false,
     });
+    sub.on('error', (err: Error) => logger.debug(`socket.io subscriber: ${err.message}`));
+    resyncAfterResubscribe(sub, server, logger);
     this.clients.push(pub, sub);
-    server.adapter(createAdapter(pub, sub, { key: socketIoKey(this.config.redis.prefix) }));
+    const key = socketIoKey(this.config.redis.prefix);
+    // Socket.IO calls this with `new`, hence a function rather than an arrow.
+    server.adapter(function liveHoldingRedisAdapter(nsp: Namespace) {
+      return withLiveHolds(new RedisAdapter(nsp, pub, sub, { key }));
+    });
     return server;
   }
 

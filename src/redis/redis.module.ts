@@ -32,16 +32,34 @@ export class RedisModule implements OnApplicationShutdown {
 /**
  * The Socket.IO Redis adapter and emitter call PUBLISH without handling its promise, so a
  * PUBLISH on a connection that is closing (an emit racing a shutdown) would be an unhandled
- * rejection, which ends the process. Here it is logged instead: a socket event lost at shutdown
- * is replayed from user events, or re-sent as a delta, when the client reconnects.
+ * rejection, which ends the process. Here it is logged instead. A PUBLISH can also fail while the
+ * process lives on (an auto-pipelined batch half answered when the connection dropped is aborted,
+ * not resent): `onLost` runs once the connection is ready again, so the caller can tell the
+ * sockets that may have missed events to resync (`sync.required`).
  */
-export function handlePublishFailures(client: Redis, logger: Logger): Redis {
+export function handlePublishFailures(
+  client: Redis,
+  logger: Logger,
+  onLost: () => void = () => undefined,
+): Redis {
+  let lost = false;
+  client.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    onLost();
+  });
+  // Reconnection failures are reported by the adapter's own listener; without one of ours
+  // ioredis would also print them as unhandled.
+  client.on('error', (err: Error) => logger.debug(`socket event connection: ${err.message}`));
   const publish = client.publish.bind(client) as (...args: unknown[]) => Promise<number>;
   (client as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (
     ...args: unknown[]
   ) => {
     const sent = publish(...args);
-    sent.catch((err: Error) => logger.warn(`socket event not published: ${err.message}`));
+    sent.catch((err: Error) => {
+      lost = true;
+      logger.warn(`socket event not published: ${err.message}`);
+    });
     return sent;
   };
   return client;

@@ -28,7 +28,10 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'POST /api/users': ['admin'],
   'GET /api/users': CONSOLE,
   'GET /api/users/{id}': CONSOLE,
+  'GET /api/people': STAFF,
   'PATCH /api/users/{id}': ['admin'],
+  'POST /api/users/{id}/sessions/revoke': ['admin'],
+  'POST /api/me/sessions/revoke': USERS,
   'POST /api/api-keys': ['admin'],
   'GET /api/api-keys': ['admin'],
   'DELETE /api/api-keys/{id}': ['admin'],
@@ -46,9 +49,14 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'GET /api/stats/clients': ['admin', 'supervisor'],
   'GET /api/stats/heatmap': ['admin', 'supervisor'],
   'GET /api/stats/forecast': ['admin', 'supervisor'],
+  'GET /api/stats/live': ['admin', 'supervisor'],
   'GET /api/calls/{id}/routing': CONSOLE,
   'GET /api/requests/{id}/routing': CONSOLE,
   'POST /api/telephony/events': ['connector'],
+  'GET /api/telephony/unmapped-codes': ['admin'],
+  'GET /api/telephony/code-mappings': ['admin'],
+  'POST /api/telephony/code-mappings': ['admin'],
+  'DELETE /api/telephony/code-mappings/{kind}/{code}': ['admin'],
   'POST /api/calls': CONSOLE,
   'GET /api/calls': CONSOLE,
   'GET /api/calls/unfinished': CONSOLE,
@@ -57,6 +65,7 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'GET /api/calls/{id}': CONSOLE,
   'GET /api/calls/{id}/events': CONSOLE,
   'POST /api/calls/{id}/callback-done': STAFF,
+  'POST /api/calls/{id}/dial-back': STAFF,
   // agents may end or transfer the call they are on; on any other call they get 403, so they are
   // listed as not allowed here and tested in call-actions.e2e.
   'POST /api/calls/{id}/end': CONSOLE,
@@ -116,7 +125,30 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'POST /api/requests/{id}/advance': STAFF,
   'PATCH /api/requests/{id}/stage': CONSOLE,
   'PUT /api/queues/{id}/request-stages': ['admin'],
+  // planner (agents reach their own plans; another's, or an unknown id, is 404, not a refusal)
+  'POST /api/planned-contacts': STAFF,
+  'GET /api/planned-contacts': STAFF,
+  'GET /api/planned-contacts/{id}': STAFF,
+  'PATCH /api/planned-contacts/{id}': STAFF,
+  'POST /api/planned-contacts/{id}/done': STAFF,
+  'POST /api/planned-contacts/{id}/postpone': STAFF,
+  'POST /api/planned-contacts/{id}/fail': STAFF,
+  'POST /api/planned-contacts/{id}/cancel': STAFF,
+  'POST /api/calls/{id}/plan-callback': STAFF,
+  'GET /api/clients/{id}/chain': STAFF,
+  'GET /api/planner/reasons': STAFF,
+  'POST /api/planner/reasons': ['admin'],
+  'PATCH /api/planner/reasons/{id}': ['admin'],
+  'DELETE /api/planner/reasons/{id}': ['admin'],
+  'POST /api/me/calendar-token': USERS,
+  'DELETE /api/me/calendar-token': USERS,
+  // the feed token is the credential (calendar apps send no bearer token): 400 without one
+  'GET /api/me/calendar.ics': ['public'],
+  'GET /api/stats/planner': ['admin', 'supervisor'],
 };
+
+/** Routes that end the caller's own session: called last, so the caller's token serves the rest. */
+const ENDS_OWN_SESSION = new Set(['POST /api/me/sessions/revoke']);
 
 describe('access table (e2e): every role boundary of every route', () => {
   let app: TestApp;
@@ -137,6 +169,7 @@ describe('access table (e2e): every role boundary of every route', () => {
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
     routes.push('GET /metrics');
+    routes.sort((a, b) => Number(ENDS_OWN_SESSION.has(a)) - Number(ENDS_OWN_SESSION.has(b)));
   });
   afterAll(() => app.close());
 

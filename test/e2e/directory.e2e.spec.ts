@@ -433,6 +433,34 @@ describe('directory (e2e)', () => {
       expect(dup.body.error.code).toBe('ALREADY_EXISTS');
     });
 
+    it('keeps a PBX spelling of a code and compares codes ignoring case', async () => {
+      const code = uniqueCode('PS').toUpperCase();
+      const res = await post('/api/queues', { code, name: 'Upper' }).expect(201);
+      expect(res.body.code).toBe(code);
+      const dup = await post('/api/queues', { code: code.toLowerCase(), name: 'Lower' }).expect(
+        409,
+      );
+      expect(dup.body.error.code).toBe('ALREADY_EXISTS');
+      const lineCode = uniqueCode('AA0101').toUpperCase();
+      const line = await post('/api/lines', { code: lineCode, name: 'Trunk', channels: 2 }).expect(
+        201,
+      );
+      expect(line.body.code).toBe(lineCode);
+      const lineDup = await post('/api/lines', {
+        code: lineCode.toLowerCase(),
+        name: 'Trunk',
+        channels: 2,
+      }).expect(409);
+      expect(lineDup.body.error.code).toBe('ALREADY_EXISTS');
+      // A call registered by hand names them in another case and lands on the same records.
+      const call = await post('/api/calls', {
+        line: lineCode.toLowerCase(),
+        queue: code.toLowerCase(),
+        from: '+12015550123',
+      }).expect(201);
+      expect(call.body).toMatchObject({ lineId: line.body.id, queueId: res.body.id });
+    });
+
     it('updates settings and deletes', async () => {
       const queue = await createQueue(app, admin, { strategy: 'round-robin', wrapUpSeconds: 15 });
       expect(queue).toMatchObject({ strategy: 'round-robin', wrapUpSeconds: 15 });

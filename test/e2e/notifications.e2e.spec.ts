@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { JobPayloads } from '@/queue/job-catalogue';
+import { BroadcastRenotifyJob } from '@/modules/notifications/jobs/broadcast-renotify.job';
 import { FanOutJob } from '@/modules/notifications/jobs/fan-out.job';
 import { NotificationsService } from '@/modules/notifications/notifications.service';
 import type { NotifyInput } from '@/modules/notifications/notifications.events';
@@ -14,6 +15,7 @@ import { createUser, TestUser } from '@test/support/users';
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string } };
 type FanOut = JobPayloads['notifications.fan-out'];
+type Renotify = JobPayloads['notifications.broadcast-renotify'];
 
 function fanOutJob(data: FanOut): Job<FanOut> {
   return { data } as Job<FanOut>;
@@ -312,14 +314,26 @@ describe('notifications (e2e)', () => {
     expect(first.payload).toMatchObject({
       critical: true,
       body: 'Fire drill at 3 pm',
-      data: { broadcastId: id, reminder: 0 },
+      data: { broadcastId: id, requireAck: true },
+      remindCount: 0,
+      remindedAt: null,
     });
+    // Every round re-surfaces the same notification (same id), as its own seq event.
     const reminder = await socket.waitFor(
-      (e) =>
-        e.name === 'notification.created' &&
-        (e.payload.data as { reminder?: number }).reminder === 1,
+      (e) => e.name === 'notification.reminded' && e.payload.remindCount === 1,
     );
-    expect(reminder.payload.title).toMatch(/^Reminder/);
+    expect(reminder.payload).toMatchObject({ id: first.payload.id, readAt: null, critical: true });
+    expect(reminder.payload.seq).toBeGreaterThan(first.payload.seq as number);
+    const again = await socket.waitFor(
+      (e) => e.name === 'notification.reminded' && e.payload.remindCount === 2,
+    );
+    expect(again.payload.id).toBe(first.payload.id);
+    const rows = await sql<{ user_id: string; n: number }[]>(
+      `select user_id, count(*)::int as n from notifications
+        where data->>'broadcastId' = ? and user_id = any(?::uuid[]) group by user_id`,
+      [id, `{${agents.map((a) => a.id).join(',')}}`],
+    );
+    expect(rows.map((r) => r.n)).toEqual([1, 1]);
 
     const ack = await socket.ack<Ack<{ broadcastId: string; ackedAt: string }>>('broadcast.ack', {
       broadcastId: id,
@@ -339,16 +353,116 @@ describe('notifications (e2e)', () => {
     expect(unread.body.count).toBe(0);
 
     // Acknowledged: no further reminder for this person.
-    const seen = socket.events.filter((e) => e.name === 'notification.created').length;
+    const isReminder = (e: { name: string; payload: Record<string, unknown> }) =>
+      e.name === 'notification.reminded' && e.payload.id === first.payload.id;
+    const seen = socket.events.filter(isReminder).length;
     await new Promise((r) => setTimeout(r, 2500));
-    const reminders = socket.events
-      .slice(0)
-      .filter(
-        (e) =>
-          e.name === 'notification.created' &&
-          (e.payload.data as { broadcastId?: string }).broadcastId === id,
-      );
-    expect(reminders.length).toBeLessThanOrEqual(seen);
+    expect(socket.events.filter(isReminder).length).toBeLessThanOrEqual(seen);
     await app.http.post('/api/broadcasts').set(auth(agents[0])).send({ text: 'no' }).expect(403);
+  });
+});
+
+/**
+ * Reminder rounds run by hand (the interval is left at a minute, so the queue runs none of its
+ * own meanwhile): one row per recipient across rounds, the recipient re-notified each round,
+ * and a retried round changing nothing.
+ */
+describe('broadcast reminders re-surface one notification (e2e)', () => {
+  let app: TestApp;
+  let worker: INestApplicationContext;
+  const recorders: EventRecorder[] = [];
+  const sql = async <T>(query: string, params: unknown[]): Promise<T> =>
+    (await worker.get(MikroORM).em.fork().getConnection().execute(query, params)) as T;
+  const remind = (broadcastId: string, round: number) =>
+    worker.get(BroadcastRenotifyJob).handle({ data: { broadcastId, round } } as Job<Renotify>);
+
+  beforeAll(async () => {
+    app = await startApp();
+    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+    await worker.init();
+  });
+  afterAll(async () => {
+    recorders.forEach((r) => r.close());
+    await worker.close();
+    await app.close();
+  });
+
+  it('bumps the same row each round, re-notifies the recipient, and a retried round is a no-op', async () => {
+    const supervisor = await createUser(app, ['supervisor']);
+    const anna = await createUser(app, ['agent']);
+    const auth = { authorization: `Bearer ${anna.token}` };
+    const socket = new EventRecorder(app.url, { token: anna.token });
+    recorders.push(socket);
+    await socket.synced();
+    const created = await app.http
+      .post('/api/broadcasts')
+      .set('authorization', `Bearer ${supervisor.token}`)
+      .send({ text: 'Sign the new rota', requireAck: true, roles: ['agent'] })
+      .expect(201);
+    const id = created.body.id as string;
+    const first = await socket.waitFor(
+      (e) => e.name === 'notification.created' && e.payload.kind === 'broadcast',
+    );
+    const notificationId = first.payload.id as string;
+    // Read but not acknowledged: a reminder brings it back unread.
+    await app.http.post(`/api/notifications/${notificationId}/read`).set(auth).expect(200);
+
+    const lastSeq = async () =>
+      (
+        await sql<{ last_seq: string }[]>('select last_seq from user_seq where user_id = ?', [
+          anna.id,
+        ])
+      ).map((r) => Number(r.last_seq))[0];
+    const reminded = (round: number) => (e: { name: string; payload: Record<string, unknown> }) =>
+      e.name === 'notification.reminded' && e.payload.remindCount === round;
+
+    await remind(id, 1);
+    const one = await socket.waitFor(reminded(1));
+    expect(one.payload).toMatchObject({ id: notificationId, readAt: null, archivedAt: null });
+    expect(one.payload.remindedAt).toBe(one.payload.createdAt);
+    expect(Date.parse(one.payload.createdAt as string)).toBeGreaterThan(
+      Date.parse(first.payload.createdAt as string),
+    );
+    const seqAfterOne = await lastSeq();
+
+    // The same round again (a retried job): no new row, no new seq, the stored event re-pushed.
+    await remind(id, 1);
+    await eventually(
+      () => Promise.resolve(socket.events.filter(reminded(1)).length),
+      (n) => n === 2,
+    );
+    const pushes = socket.events.filter(reminded(1));
+    expect(pushes[1].payload.seq).toBe(pushes[0].payload.seq);
+    expect(await lastSeq()).toBe(seqAfterOne);
+
+    await remind(id, 2);
+    const two = await socket.waitFor(reminded(2));
+    expect(two.payload.id).toBe(notificationId);
+    expect(two.payload.seq).toBeGreaterThan(one.payload.seq as number);
+
+    const rows = await sql<{ user_id: string; n: number; remind_count: number }[]>(
+      `select user_id, count(*)::int as n, max(remind_count) as remind_count from notifications
+        where data->>'broadcastId' = ? group by user_id`,
+      [id],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.n === 1 && r.remind_count === 2)).toBe(true);
+    const inbox = await app.http.get('/api/notifications').set(auth).expect(200);
+    expect(inbox.body.items[0]).toMatchObject({ id: notificationId, remindCount: 2, readAt: null });
+    expect(inbox.body.items.filter((n: { kind: string }) => n.kind === 'broadcast')).toHaveLength(
+      1,
+    );
+    const unread = await app.http.get('/api/notifications/unread-count').set(auth).expect(200);
+    expect(unread.body.count).toBe(1);
+
+    // Acknowledged: the next round leaves this person's notification alone.
+    await app.http.post(`/api/broadcasts/${id}/ack`).set(auth).expect(200);
+    await remind(id, 3);
+    const after = await sql<{ remind_count: number; read_at: string | null }[]>(
+      `select remind_count, read_at from notifications where id = ?`,
+      [notificationId],
+    );
+    expect(after[0].remind_count).toBe(2);
+    expect(after[0].read_at).not.toBeNull();
   });
 });

@@ -14,6 +14,10 @@ export const ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   TOKEN_EXPIRED: 401,
   INVALID_API_KEY: 401,
+  /** The token was issued before a password change or a "sign out everywhere": log in again. */
+  SESSION_REVOKED: 401,
+  /** The account was deactivated. */
+  ACCOUNT_INACTIVE: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
@@ -35,6 +39,13 @@ export const ERROR_STATUS = {
   /** The person chosen by hand is not available and idle, or already has a call. */
   STAFF_NOT_AVAILABLE: 409,
   STAFF_AT_CAPACITY: 409,
+  PLANNED_CONTACT_NOT_FOUND: 404,
+  /** Postponing or failing a planned contact needs a reason: one from the list or free text. */
+  REASON_REQUIRED: 400,
+  /** The planned contact is done, failed or cancelled: it cannot move any more. */
+  PLANNED_CONTACT_CLOSED: 409,
+  /** The calendar feed token is unknown, rotated or revoked. */
+  INVALID_FEED_TOKEN: 401,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

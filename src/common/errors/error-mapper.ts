@@ -36,6 +36,15 @@ export function mapError(err: unknown): MappedError {
     return { status: 404, body: { code: 'NOT_FOUND', message: err.message } };
   }
   if (err instanceof HttpException) return mapHttpException(err);
+  if (isUnavailable(err)) {
+    return {
+      status: 503,
+      body: {
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'The database is unavailable for the moment; try again shortly',
+      },
+    };
+  }
   const errorId = randomUUID();
   return {
     status: 500,
@@ -46,6 +55,46 @@ export function mapError(err: unknown): MappedError {
     },
     unexpected: err,
   };
+}
+
+/**
+ * SQLSTATEs of a server that is shutting down, starting up or unreachable (class 08: connection
+ * exception; 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now; 53300 too many
+ * connections), and socket errors on the way to it.
+ */
+const UNAVAILABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** pg and knex say these without a code (the pool acquire timeout, a connection cut mid-query). */
+const UNAVAILABLE_MESSAGES =
+  /^(Knex: Timeout acquiring a connection|Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+
+/**
+ * A failure of the connection, not of the request: the same request succeeds once the database is
+ * back. MikroORM wraps driver errors and copies their `code`; some reach here unwrapped or as the
+ * `cause` of another error.
+ */
+export function isUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) {
+      return true;
+    }
+    if (UNAVAILABLE_MESSAGES.test(e.message) || e.name === 'KnexTimeoutError') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function mapHttpException(err: HttpException): MappedError {

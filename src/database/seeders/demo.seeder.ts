@@ -8,6 +8,10 @@ import { Line } from '@/modules/directory/entities/line.entity';
 import { QueueMember } from '@/modules/directory/entities/queue-member.entity';
 import { Queue, QueueStrategy } from '@/modules/directory/entities/queue.entity';
 import { User } from '@/modules/staff/entities/user.entity';
+import { PlannedContact, PlannedKind } from '@/modules/planner/entities/planned-contact.entity';
+import { dueAt } from '@/modules/planner/planner-rules';
+import { outboxMessage } from '@/outbox/outbox.catalogue';
+import { outboxInsert } from '@/outbox/outbox.repository';
 
 export const DEMO_PASSWORD = 'switchboard-demo';
 
@@ -118,6 +122,7 @@ export class DemoSeeder extends Seeder {
         em.create(QueueMember, { queue, user: users.get(username)!, skillLevel: 5 + (index % 3) }),
       );
     }
+    const clients: Client[] = [];
     for (const spec of CLIENTS) {
       const client = em.create(Client, {
         name: spec.name,
@@ -126,10 +131,56 @@ export class DemoSeeder extends Seeder {
         emails: [],
         curator: users.get(spec.curator)!,
       });
+      clients.push(client);
       spec.contacts.forEach((contact, index) =>
         em.create(ContactPerson, { ...contact, emails: [], client, priority: 10 - index }),
       );
     }
+    const plans = demoPlans(em, clients, new Date());
     await em.flush();
+    // Their reminders and overdue checks are laid by the worker's outbox sweep, as for any plan.
+    const { sql, bindings } = outboxInsert(
+      plans.map((plan) =>
+        outboxMessage('planner.changed', {
+          plannedContactId: plan.id,
+          change: 'created',
+          previousStartsAt: null,
+          previousDueAt: null,
+          previousAssigneeId: null,
+        }),
+      ),
+    );
+    await em.getConnection().execute(sql, bindings);
   }
+}
+
+const HOUR = 3_600_000;
+
+/** A few plans for each curator around now: one overdue, one soon, one tomorrow. */
+function demoPlans(em: EntityManager, clients: Client[], now: Date): PlannedContact[] {
+  const at = (hours: number) =>
+    new Date(Math.round((now.getTime() + hours * HOUR) / 60_000) * 60_000);
+  return clients.flatMap((client, index) => {
+    const assignee = client.curator!;
+    const specs: [PlannedKind, string, number, number | null][] = [
+      ['task', `Send ${client.name} the price list`, -3 - index, null],
+      ['call', `Call ${client.name} back about the offer`, 2 + index, 15],
+      ['meeting', `Visit ${client.name}`, 24 + 2 * index, 60],
+    ];
+    return specs.map(([kind, subject, hours, durationMinutes]) => {
+      const startsAt = at(hours);
+      const due = dueAt(startsAt, durationMinutes);
+      return em.create(PlannedContact, {
+        assignee,
+        client,
+        kind,
+        subject,
+        startsAt,
+        durationMinutes,
+        dueAt: due,
+        firstDueAt: due,
+        createdBy: assignee,
+      });
+    });
+  });
 }

@@ -4,10 +4,12 @@ import { AppConfig } from '@/config/app-config';
 import { AuthController } from '@/modules/auth/auth.controller';
 import { AuthService } from '@/modules/auth/auth.service';
 import { LoginThrottle } from '@/modules/auth/login-throttle';
+import { SessionsModule } from '@/modules/auth/sessions.module';
 import { TokenService } from '@/modules/auth/token.service';
 
 @Module({
   imports: [
+    SessionsModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '@/common/errors/app-error';
 import { Principal } from '@/common/auth/roles';
 import { JobProducer } from '@/queue/job-producer.service';
+import { AccessInvalidationBus } from '@/modules/auth/access-invalidation';
 import { ApiKey } from '@/modules/auth/entities/api-key.entity';
 import { LoginThrottle } from '@/modules/auth/login-throttle';
 import { passwordHasher } from '@/modules/auth/password-hasher';
@@ -18,7 +19,8 @@ function digest(key: string): string {
 
 /**
  * A connector posts events many times a second with the same key: its look-up is kept this long
- * per process. A revoked key stops working here at once and in other processes within this time.
+ * per process. Revoking a key clears the caches of every process at once over Redis; this
+ * lifetime only matters when that message is lost (Redis away at the time).
  */
 const API_KEY_CACHE_MS = 5_000;
 const API_KEY_CACHE_MAX = 1_000;
@@ -34,6 +36,8 @@ const DUMMY_HASH = passwordHasher.hash('timing-equaliser');
 @Injectable()
 export class AuthService {
   private readonly keyCache = new Map<string, CachedKey>();
+  /** Bumped on every invalidation: a look-up that started before one does not store its answer. */
+  private keyCacheGeneration = 0;
   /** The minute each key's use was last recorded, so the job is enqueued once a minute. */
   private readonly keyUsedMinute = new Map<string, number>();
 
@@ -42,7 +46,14 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly throttle: LoginThrottle,
     private readonly jobs: JobProducer,
-  ) {}
+    private readonly invalidations: AccessInvalidationBus,
+  ) {
+    invalidations.onInvalidate((message) => {
+      if (message.type === 'user') return;
+      this.keyCacheGeneration++;
+      this.keyCache.clear();
+    });
+  }
 
   async login(
     username: string,
@@ -86,7 +97,7 @@ export class AuthService {
     if (!key) throw AppError.notFound('API key', id);
     key.revokedAt ??= new Date();
     await this.em.flush();
-    this.keyCache.clear();
+    await this.invalidations.publish({ type: 'api-keys' });
   }
 
   async authenticateApiKey(key: string): Promise<Principal> {
@@ -95,6 +106,7 @@ export class AuthService {
     const now = Date.now();
     let cached = this.keyCache.get(keyDigest);
     if (!cached || cached.until <= now) {
+      const generation = this.keyCacheGeneration;
       const record = await this.em.findOne(ApiKey, { keyDigest, revokedAt: null });
       if (!record) {
         this.keyCache.delete(keyDigest);
@@ -105,7 +117,7 @@ export class AuthService {
         principal: { kind: 'api-key', id: record.id, name: record.name, roles: ['connector'] },
         until: now + API_KEY_CACHE_MS,
       };
-      this.keyCache.set(keyDigest, cached);
+      if (generation === this.keyCacheGeneration) this.keyCache.set(keyDigest, cached);
     }
     await this.recordUse(cached.principal.id, now);
     return cached.principal;

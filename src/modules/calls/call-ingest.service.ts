@@ -323,24 +323,35 @@ export class CallIngestService {
       lineCodes.size + queueCodes.size + agentCodes.size === 0
         ? []
         : await rows<{
-            kind: 'line' | 'queue' | 'agent';
+            /** `<kind>-mapped`: a code an admin mapped (CodeMappingsService); the directory's own wins. */
+            kind: 'line' | 'queue' | 'agent' | 'line-mapped' | 'queue-mapped' | 'agent-mapped';
             id: string;
             code: string | null;
             username: string | null;
             extension: string | null;
           }>(
             `select 'line' as "kind", "id", "code", null as "username", null as "extension"
-               from "lines" where "code" = any(?::text[])
+               from "lines" where lower("code") = any(?::text[])
              union all
-             select 'queue', "id", "code", null, null from "queues" where "code" = any(?::text[])
+             select 'queue', "id", "code", null, null from "queues" where lower("code") = any(?::text[])
              union all
              select 'agent', "id", null, "username", "extension" from "users"
-              where "extension" = any(?::text[]) or "username" = any(?::text[])`,
+              where "extension" = any(?::text[]) or "username" = any(?::text[])
+             union all
+             select m."kind" || '-mapped', coalesce(m."line_id", m."queue_id", m."user_id"),
+                    m."code", null, null
+               from "code_mappings" m
+              where (m."kind" = 'line' and m."code" = any(?::text[]))
+                 or (m."kind" = 'queue' and m."code" = any(?::text[]))
+                 or (m."kind" = 'agent' and m."code" = any(?::text[]))`,
             [
               [...lineCodes],
               [...queueCodes],
               [...agentCodes],
               [...agentCodes].map((code) => code.toLowerCase()),
+              [...lineCodes],
+              [...queueCodes],
+              [...agentCodes],
             ],
           );
     const lines = found.flatMap((f) =>
@@ -355,8 +366,8 @@ export class CallIngestService {
         : [],
     );
     const ids: CodeIds = {
-      line: new Map(lines.map((l) => [l.code, l.id])),
-      queue: new Map(queues.map((q) => [q.code, q.id])),
+      line: new Map(lines.map((l) => [codeKey(l.code), l.id])),
+      queue: new Map(queues.map((q) => [codeKey(q.code), q.id])),
       agent: new Map(),
     };
     for (const code of agentCodes) {
@@ -365,6 +376,18 @@ export class CallIngestService {
         users.find((u) => u.extension === code) ??
         users.find((u) => u.username === code.toLowerCase());
       if (user) ids.agent.set(code, user.id);
+    }
+    for (const f of found) {
+      if (f.code === null) continue;
+      const kind =
+        f.kind === 'line-mapped'
+          ? 'line'
+          : f.kind === 'queue-mapped'
+            ? 'queue'
+            : f.kind === 'agent-mapped'
+              ? 'agent'
+              : null;
+      if (kind !== null && !ids[kind].has(f.code)) ids[kind].set(f.code, f.id);
     }
 
     const unmapped = new Map<string, { kind: UnmappedCodeKind; code: string; count: number }>();
@@ -539,7 +562,7 @@ export class CallIngestService {
   }
 }
 
-/** Directory codes are lower-case; PBX configs are not always. */
+/** Line and queue codes compare case-insensitively: a PBX and the directory may spell them apart. */
 function codeKey(code: string): string;
 function codeKey(code: string | null): string | null;
 function codeKey(code: string | null): string | null {

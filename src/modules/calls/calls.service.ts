@@ -19,7 +19,11 @@ import type { IncomingCallEvent } from '@/modules/calls/telephony-event';
 import { Client } from '@/modules/directory/entities/client.entity';
 import { Line } from '@/modules/directory/entities/line.entity';
 import { Queue } from '@/modules/directory/entities/queue.entity';
+import { sameTextPattern } from '@/modules/directory/like-pattern';
 import { normalizePhone } from '@/modules/directory/phone-number';
+import { outboxMessage } from '@/outbox/outbox.catalogue';
+import { OutboxRepository } from '@/outbox/outbox.repository';
+import { OutboxRelay } from '@/outbox/outbox.relay';
 
 const UNFINISHED_OUTCOMES = ['missed', 'abandoned'] as const;
 
@@ -29,6 +33,8 @@ export class CallsService {
     private readonly em: EntityManager,
     private readonly config: AppConfig,
     private readonly ingest: CallIngestService,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
   ) {}
 
   /**
@@ -40,8 +46,10 @@ export class CallsService {
     // Unlike telephony, a person picks these from lists: an unknown one is a mistake to refuse,
     // not a new code to record.
     const [line, queue, client] = await Promise.all([
-      this.em.findOne(Line, { code: input.line }),
-      input.queue === undefined ? null : this.em.findOne(Queue, { code: input.queue }),
+      this.em.findOne(Line, { code: { $ilike: sameTextPattern(input.line) } }),
+      input.queue === undefined
+        ? null
+        : this.em.findOne(Queue, { code: { $ilike: sameTextPattern(input.queue) } }),
       input.clientId === undefined ? null : this.em.findOne(Client, { id: input.clientId }),
     ]);
     if (!line) {
@@ -158,7 +166,10 @@ export class CallsService {
     );
   }
 
-  /** Idempotent: the first callback recorded stays, so two people marking it keep one time. */
+  /**
+   * Idempotent: the first callback recorded stays, so two people marking it keep one time. The
+   * first one also writes `call.called-back` to the outbox: the planner closes its callback.
+   */
   async callbackDone(principal: Principal, id: string): Promise<Call> {
     const call = await this.load(id);
     if (!(UNFINISHED_OUTCOMES as readonly string[]).includes(call.outcome)) {
@@ -167,16 +178,30 @@ export class CallsService {
         `Call ${id} is ${call.outcome}; only missed or abandoned calls are called back`,
       );
     }
-    await this.em.nativeUpdate(
-      Call,
-      { id, calledBackAt: null },
-      {
-        calledBackAt: new Date(),
-        calledBackBy: principal.kind === 'user' ? principal.id : null,
-      },
-    );
+    const byUserId = principal.kind === 'user' ? principal.id : null;
+    const message = await this.em.transactional(async (tx) => {
+      if (!(await this.markCalledBack(tx, id, byUserId))) return null;
+      const calledBack = outboxMessage('call.called-back', { callId: id, byUserId });
+      await this.outbox.append(tx, [calledBack]);
+      return calledBack;
+    });
+    if (message) await this.relay.dispatch([message]);
     await this.em.refresh(call);
     return call;
+  }
+
+  /**
+   * In the caller's transaction: a missed or abandoned call not called back yet is marked called
+   * back now (the planner, when a callback plan is done). False when there was nothing to mark.
+   */
+  async markCalledBack(tx: EntityManager, id: string, byUserId: string | null): Promise<boolean> {
+    const rows = await tx.execute<{ id: string }[]>(
+      `update calls set called_back_at = now(), called_back_by_id = ?
+        where id = ? and called_back_at is null and outcome in ('missed', 'abandoned')
+        returning id`,
+      [byUserId, id],
+    );
+    return rows.length > 0;
   }
 
   private async load(id: string): Promise<Call> {
@@ -188,8 +213,8 @@ export class CallsService {
 
 function placeFilter(query: UnfinishedCallsQueryDto): ObjectQuery<Call> {
   const where: ObjectQuery<Call> = {};
-  if (query.queue !== undefined) where.queueCode = query.queue;
-  if (query.line !== undefined) where.lineCode = query.line;
+  if (query.queue !== undefined) where.queueCode = { $ilike: sameTextPattern(query.queue) };
+  if (query.line !== undefined) where.lineCode = { $ilike: sameTextPattern(query.line) };
   if (query.clientId !== undefined) where.client = query.clientId;
   return where;
 }

@@ -15,6 +15,17 @@ export const TELEPHONY_EVENT_TYPES = [
   'blocked',
 ] as const satisfies readonly CallEventType[];
 
+/**
+ * What the built-in Asterisk connector and the history import may also record: in observe mode the
+ * PBX's queue is the router, and a caller it gives up on (`EXITWITHTIMEOUT`, `EXITEMPTY`,
+ * `EXITWITHKEY`) is missed, not abandoned. A connector over HTTP cannot tell us that (it would
+ * collide with our own router's `missed`), so the HTTP batch keeps the list above.
+ */
+export const PBX_EVENT_TYPES = [
+  ...TELEPHONY_EVENT_TYPES,
+  'missed',
+] as const satisfies readonly CallEventType[];
+
 export const MAX_TELEPHONY_BATCH = 5000;
 
 const MAX_ID_LENGTH = 200;
@@ -95,7 +106,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Checks one event of a batch. Done by hand rather than by the global ValidationPipe because a
  * batch answers per event: one bad event must be reported, not fail the other 4,999.
  */
-export function parseTelephonyEvent(raw: unknown): ParsedTelephonyEvent {
+export function parseTelephonyEvent(
+  raw: unknown,
+  types: readonly CallEventType[] = TELEPHONY_EVENT_TYPES,
+): ParsedTelephonyEvent {
   if (!isRecord(raw)) return { ok: false, id: null, reason: 'event must be an object' };
   const id = typeof raw.id === 'string' ? raw.id : null;
   const fail = (reason: string): ParsedTelephonyEvent => ({ ok: false, id, reason });
@@ -113,8 +127,8 @@ export function parseTelephonyEvent(raw: unknown): ParsedTelephonyEvent {
   // Manual calls own this namespace; a connector writing into it could alter a receptionist's call.
   if (callId.startsWith('manual:')) return fail(`callId must not start with 'manual:'`);
   const type = raw.type;
-  if (typeof type !== 'string' || !(TELEPHONY_EVENT_TYPES as readonly string[]).includes(type)) {
-    return fail(`type must be one of ${TELEPHONY_EVENT_TYPES.join(', ')}`);
+  if (typeof type !== 'string' || !(types as readonly string[]).includes(type)) {
+    return fail(`type must be one of ${types.join(', ')}`);
   }
   if (typeof raw.at !== 'string') return fail('at must be an ISO-8601 date-time with an offset');
   const at = parseEventTime(raw.at);

@@ -30,6 +30,7 @@ export class QueuesService {
       slThresholdSeconds: input.slThresholdSeconds ?? 20,
       maxWaitSeconds: input.maxWaitSeconds ?? 300,
       wrapUpSeconds: input.wrapUpSeconds ?? 0,
+      callbackTargetMinutes: input.callbackTargetMinutes ?? 60,
     });
     await this.em.flush();
     return queue;
@@ -67,6 +68,8 @@ export class QueuesService {
     }
     if (input.maxWaitSeconds !== undefined) queue.maxWaitSeconds = input.maxWaitSeconds;
     if (input.wrapUpSeconds !== undefined) queue.wrapUpSeconds = input.wrapUpSeconds;
+    if (input.callbackTargetMinutes !== undefined)
+      queue.callbackTargetMinutes = input.callbackTargetMinutes;
     await this.em.flush();
     return queue;
   }

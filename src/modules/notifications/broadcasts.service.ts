@@ -77,7 +77,7 @@ export class BroadcastsService implements OnModuleInit {
   private async sendFirst(broadcastId: string): Promise<void> {
     const broadcast = await this.find(broadcastId);
     if (!broadcast) return;
-    await this.send(broadcast, await this.pendingRecipients(broadcastId, true), 0);
+    await this.send(broadcast, await this.pendingRecipients(broadcastId, true));
     if (broadcast.require_ack) await this.scheduleReminder(broadcastId, 1);
   }
 
@@ -121,13 +121,23 @@ export class BroadcastsService implements OnModuleInit {
     return { broadcastId, ackedAt: new Date(rows[0].acked_at).toISOString() };
   }
 
-  /** The reminder job: whoever has not acknowledged is notified again, then the next round. */
+  /**
+   * The reminder job: whoever has not acknowledged gets the broadcast's notification back (the
+   * same row, bumped, as `notification.reminded`), then the next round is scheduled. A retried
+   * round bumps nothing twice and schedules the same job id.
+   */
   async remind(broadcastId: string, round: number): Promise<void> {
     const broadcast = await this.find(broadcastId);
     if (!broadcast?.require_ack) return;
     const pending = await this.pendingRecipients(broadcastId, false);
     if (pending.length === 0) return;
-    await this.send(broadcast, pending, round);
+    await this.notifications.remind({
+      sourceId: sourceIdOf(broadcast),
+      kind: 'broadcast',
+      userIds: pending,
+      round,
+      critical: broadcast.critical,
+    });
     if (
       (round + 1) * this.config.notifications.broadcastRenotifySeconds >
       MAX_REMINDER_SPAN_SECONDS
@@ -138,18 +148,14 @@ export class BroadcastsService implements OnModuleInit {
     await this.scheduleReminder(broadcastId, round + 1);
   }
 
-  private async send(b: BroadcastRow, userIds: string[], round: number): Promise<void> {
+  private async send(b: BroadcastRow, userIds: string[]): Promise<void> {
     await this.notifications.notify({
-      // Each round is its own source event, so a reminder is a new notification, once.
-      sourceId: round === 0 ? `broadcast:${b.id}` : `broadcast:${b.id}:reminder:${round}`,
+      sourceId: sourceIdOf(b),
       kind: 'broadcast',
       userIds,
-      title:
-        round === 0
-          ? `Broadcast from ${b.sender_name}`
-          : `Reminder: broadcast from ${b.sender_name}`,
+      title: `Broadcast from ${b.sender_name}`,
       body: b.text,
-      data: { broadcastId: b.id, requireAck: b.require_ack, reminder: round },
+      data: { broadcastId: b.id, requireAck: b.require_ack },
       critical: b.critical,
     });
   }
@@ -187,6 +193,9 @@ export class BroadcastsService implements OnModuleInit {
     return rows[0];
   }
 }
+
+/** The broadcast's one notification per recipient; reminders bump it. */
+const sourceIdOf = (b: BroadcastRow): string => `broadcast:${b.id}`;
 
 const BROADCAST_SELECT = `select b.id, b.created_by, u.display_name as sender_name, b.text, b.critical,
   b.require_ack, b.roles, b.created_at from broadcasts b join users u on u.id = b.created_by`;

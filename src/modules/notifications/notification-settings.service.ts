@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@/common/errors/app-error';
+import { AppConfig } from '@/config/app-config';
 import type { KindSettings } from '@/modules/notifications/entities/notification-setting.entity';
 import {
   NotificationSettingsDto,
@@ -18,16 +19,39 @@ interface SettingsRow {
   user_id: string;
   kinds: KindSettings;
   do_not_disturb_until: string | null;
+  planner_lead_minutes: number | null;
 }
 
 const toDate = (value: string | null): Date | null => (value === null ? null : new Date(value));
 
 @Injectable()
 export class NotificationSettingsService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly config: AppConfig,
+  ) {}
 
   async get(userId: string): Promise<NotificationSettingsDto> {
-    return this.view((await this.loadMany([userId])).get(userId));
+    const [settings, lead] = await Promise.all([
+      this.loadMany([userId]),
+      this.plannerLeadMinutes(userId),
+    ]);
+    return this.view(settings.get(userId), lead);
+  }
+
+  /** The person's own reminder lead for planned contacts, or null for the default. */
+  async plannerLeadMinutes(userId: string, em = this.em): Promise<number | null> {
+    const rows = await em.execute<{ planner_lead_minutes: number | null }[]>(
+      'select planner_lead_minutes from notification_settings where user_id = ?',
+      [userId],
+    );
+    return rows[0]?.planner_lead_minutes ?? null;
+  }
+
+  /** How long before a planned contact starts its assignee is reminded, in seconds. */
+  async plannerLeadSeconds(userId: string, em = this.em): Promise<number> {
+    const own = await this.plannerLeadMinutes(userId, em);
+    return own === null ? this.config.planner.reminderLeadSeconds : own * 60;
   }
 
   async update(
@@ -47,22 +71,33 @@ export class NotificationSettingsService {
       if (setting) changes[kind] = { inApp: setting.inApp };
     }
     const dnd = input.doNotDisturbUntil;
+    const lead = input.plannerLeadMinutes;
     // One statement: concurrent updates of different kinds merge instead of overwriting each other.
     const rows = await this.em.execute<SettingsRow[]>(
-      `insert into notification_settings (user_id, kinds, do_not_disturb_until, updated_at)
-         values (?, ?::jsonb, ?::timestamptz, now())
+      `insert into notification_settings
+         (user_id, kinds, do_not_disturb_until, planner_lead_minutes, updated_at)
+         values (?, ?::jsonb, ?::timestamptz, ?::int, now())
        on conflict (user_id) do update set
          kinds = notification_settings.kinds || excluded.kinds,
          do_not_disturb_until = case when ? then excluded.do_not_disturb_until
                                      else notification_settings.do_not_disturb_until end,
+         planner_lead_minutes = case when ? then excluded.planner_lead_minutes
+                                     else notification_settings.planner_lead_minutes end,
          updated_at = now()
-       returning user_id, kinds, do_not_disturb_until`,
-      [userId, JSON.stringify(changes), dnd ?? null, dnd !== undefined],
+       returning user_id, kinds, do_not_disturb_until, planner_lead_minutes`,
+      [
+        userId,
+        JSON.stringify(changes),
+        dnd ?? null,
+        lead ?? null,
+        dnd !== undefined,
+        lead !== undefined,
+      ],
     );
-    return this.view({
-      kinds: rows[0].kinds,
-      doNotDisturbUntil: toDate(rows[0].do_not_disturb_until),
-    });
+    return this.view(
+      { kinds: rows[0].kinds, doNotDisturbUntil: toDate(rows[0].do_not_disturb_until) },
+      rows[0].planner_lead_minutes,
+    );
   }
 
   /** Settings of many people at once (fan-out); people without a row are absent. */
@@ -79,7 +114,10 @@ export class NotificationSettingsService {
     );
   }
 
-  private view(settings: RecipientSettings | undefined): NotificationSettingsDto {
+  private view(
+    settings: RecipientSettings | undefined,
+    plannerLeadMinutes: number | null,
+  ): NotificationSettingsDto {
     const kinds = {} as Record<NotificationKind, { inApp: boolean }>;
     for (const kind of NOTIFICATION_KINDS) {
       kinds[kind] = { inApp: settings?.kinds[kind]?.inApp ?? true };
@@ -88,6 +126,11 @@ export class NotificationSettingsService {
     return {
       kinds,
       doNotDisturbUntil: until && until > new Date() ? until.toISOString() : null,
+      plannerLeadMinutes,
+      plannerLeadSeconds:
+        plannerLeadMinutes === null
+          ? this.config.planner.reminderLeadSeconds
+          : plannerLeadMinutes * 60,
     };
   }
 }

@@ -11,6 +11,8 @@ export const NOTIFICATION_KINDS = [
   'mention',
   'broadcast',
   'threshold',
+  'planner-reminder',
+  'planner-overdue',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -40,15 +42,37 @@ export interface NotificationView {
   body: string;
   data: Record<string, unknown>;
   critical: boolean;
+  /** When it was last sent: the first time, or the latest reminder. */
   createdAt: string;
   readAt: string | null;
   archivedAt: string | null;
+  /** How many reminder rounds re-surfaced it (0: never reminded). */
+  remindCount: number;
+  remindedAt: string | null;
 }
 
 export interface NotificationCreatedEvent extends NotificationView {
   seq: number;
   /** Delivered during do-not-disturb: show in the inbox, do not pop up or ring. */
   silent: boolean;
+}
+
+/**
+ * A reminder re-surfaced a notification the person already has (same id): unread and
+ * unarchived again, `createdAt` and `remindedAt` the reminder's time, `remindCount` bumped.
+ * The console moves it to the top and alerts again.
+ */
+export type NotificationRemindedEvent = NotificationCreatedEvent;
+
+/** What `NotificationsService.remind` is given: one reminder round of an earlier notification. */
+export interface RemindInput {
+  /** The `sourceId` the notification was first sent with. */
+  sourceId: string;
+  kind: NotificationKind;
+  userIds: string[];
+  /** 1 for the first reminder; a row already reminded in this round is not bumped again. */
+  round: number;
+  critical: boolean;
 }
 
 export interface NotificationReadEvent {

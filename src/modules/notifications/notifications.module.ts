@@ -21,6 +21,12 @@ import { NotificationsService } from '@/modules/notifications/notifications.serv
     BroadcastsService,
     AlertRulesListener,
   ],
-  exports: [UserEventsService, NotificationsService, BroadcastsService, AlertRulesListener],
+  exports: [
+    UserEventsService,
+    NotificationsService,
+    NotificationSettingsService,
+    BroadcastsService,
+    AlertRulesListener,
+  ],
 })
 export class NotificationsModule {}

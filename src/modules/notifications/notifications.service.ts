@@ -15,7 +15,12 @@ import {
 } from '@/modules/notifications/dto/notification.dto';
 import { deliveryMode } from '@/modules/notifications/notification-policy';
 import { NotificationSettingsService } from '@/modules/notifications/notification-settings.service';
-import { NOTIFICATION_KINDS, NotifyInput } from '@/modules/notifications/notifications.events';
+import {
+  NOTIFICATION_KINDS,
+  NotificationKind,
+  NotifyInput,
+  RemindInput,
+} from '@/modules/notifications/notifications.events';
 import { sqlArray } from '@/modules/notifications/delivery/sql-array';
 
 /**
@@ -23,7 +28,8 @@ import { sqlArray } from '@/modules/notifications/delivery/sql-array';
  * broadcast to a whole shift still takes one or two transactions.
  */
 const FAN_OUT_CHUNK = 1000;
-const COLUMNS = 'id, user_id, kind, title, body, data, critical, created_at, read_at, archived_at';
+const COLUMNS =
+  'id, user_id, kind, title, body, data, critical, created_at, read_at, archived_at, remind_count, reminded_at';
 
 function encodeCursor(row: NotificationRow): string {
   return Buffer.from(JSON.stringify([row.created_at, row.id])).toString('base64url');
@@ -104,19 +110,87 @@ export class NotificationsService {
     await this.pushUnreadCounts(delivered);
   }
 
-  /** Stores and pushes the notifications of one chunk; returns who was meant to get one. */
-  private async fanOutChunk(input: Required<NotifyInput>, userIds: string[]): Promise<string[]> {
+  /**
+   * A reminder round (the broadcast-renotify job): each person's notification of `sourceId`
+   * comes back — the same row, unread and unarchived again, its time bumped, `remindCount` set
+   * to the round — and is announced as a `notification.reminded` user event. Safe to run twice:
+   * a row already at this round is not bumped again and its stored event is pushed again instead.
+   */
+  async remind(input: RemindInput): Promise<void> {
+    const recipients = [...new Set(input.userIds)].sort();
+    const reminded: string[] = [];
+    for (let i = 0; i < recipients.length; i += FAN_OUT_CHUNK) {
+      reminded.push(...(await this.remindChunk(input, recipients.slice(i, i + FAN_OUT_CHUNK))));
+    }
+    await this.pushUnreadCounts(reminded);
+  }
+
+  private async remindChunk(input: RemindInput, userIds: string[]): Promise<string[]> {
     const em = this.em.fork();
+    const { wanted, silent } = await this.audience(em, input.kind, input.critical, userIds);
+    if (wanted.length === 0) return [];
+    const keyOf = (userId: string) => `${input.sourceId}:${userId}`;
+    const { bumped, stored } = await em.transactional(async (tx) => {
+      const rows = await tx.execute<NotificationRow[]>(
+        `update notifications
+            set remind_count = ?, reminded_at = clock_timestamp(), created_at = clock_timestamp(),
+                read_at = null, archived_at = null
+          where idempotency_key = any(?::text[]) and remind_count < ?
+         returning ${COLUMNS}`,
+        [input.round, sqlArray(wanted.map(keyOf)), input.round],
+      );
+      const events = await this.userEvents.append(
+        tx,
+        rows.map((row) => ({
+          userId: row.user_id,
+          name: 'notification.reminded' as const,
+          payload: { ...NotificationDto.from(row), silent: silent.has(row.user_id) },
+        })),
+      );
+      return { bumped: rows, stored: events };
+    });
+    this.userEvents.publish(stored);
+    const bumpedFor = new Set(bumped.map((r) => r.user_id));
+    const retried = wanted.filter((u) => !bumpedFor.has(u));
+    if (retried.length > 0) {
+      const existing = await em.execute<{ id: string; user_id: string }[]>(
+        'select id, user_id from notifications where idempotency_key = any(?::text[]) and remind_count = ?',
+        [sqlArray(retried.map(keyOf)), input.round],
+      );
+      await this.userEvents.republish(
+        existing.map((r) => r.user_id),
+        'notification.reminded',
+        existing.map((r) => r.id),
+        { remindCount: input.round },
+      );
+    }
+    return wanted;
+  }
+
+  /** Who gets a notification of this kind now (settings), and who gets it silently (DND). */
+  private async audience(
+    em: EntityManager,
+    kind: NotificationKind,
+    critical: boolean,
+    userIds: string[],
+  ): Promise<{ wanted: string[]; silent: Set<string> }> {
     const now = new Date();
     const settings = await this.settings.loadMany(userIds, em);
     const silent = new Set<string>();
     const wanted: string[] = [];
     for (const userId of userIds) {
-      const mode = deliveryMode(settings.get(userId), input.kind, input.critical, now);
+      const mode = deliveryMode(settings.get(userId), kind, critical, now);
       if (mode === 'skip') continue;
       if (mode === 'silent') silent.add(userId);
       wanted.push(userId);
     }
+    return { wanted, silent };
+  }
+
+  /** Stores and pushes the notifications of one chunk; returns who was meant to get one. */
+  private async fanOutChunk(input: Required<NotifyInput>, userIds: string[]): Promise<string[]> {
+    const em = this.em.fork();
+    const { wanted, silent } = await this.audience(em, input.kind, input.critical, userIds);
     if (wanted.length === 0) return [];
     const keyPrefix = `${input.sourceId}:`;
     const { created, stored } = await em.transactional(async (tx) => {
@@ -253,7 +327,7 @@ export class NotificationsService {
     return NotificationDto.from(row);
   }
 
-  /** Acknowledging a broadcast also reads its notifications (first one and reminders). */
+  /** Acknowledging a broadcast also reads its notification (reminders re-surface the same one). */
   async markBroadcastRead(userId: string, broadcastId: string): Promise<void> {
     const em = this.em.fork();
     const events = await em.transactional(async (tx) => {

@@ -2,6 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { OutboxCounts, OutboxRepository } from '@/outbox/outbox.repository';
+import { AppConfig } from '@/config/app-config';
+import { ConnectorStatus, connectorStatusKey } from '@/modules/pbx/ami/connector-status';
 import { JobProducer } from '@/queue/job-producer.service';
 import { REDIS } from '@/redis/redis.module';
 
@@ -17,6 +19,11 @@ export interface HealthReport {
     postgres: CheckResult;
     redis: CheckResult;
     queues: CheckResult & { queues?: Record<string, QueueHealth> };
+    /**
+     * The Asterisk connector as its process last reported it (absent when none runs). Reported,
+     * not judged: a PBX refusing the log-in degrades telephony, not this API.
+     */
+    connector?: ConnectorStatus;
   };
   /**
    * After-commit reactions not delivered yet, and dead letters (every attempt failed). Shown,
@@ -64,6 +71,7 @@ export class HealthService {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly jobs: JobProducer,
     private readonly outbox: OutboxRepository,
+    private readonly config: AppConfig,
   ) {}
 
   async report(): Promise<HealthReport> {
@@ -98,14 +106,25 @@ export class HealthService {
       error: redis.error,
     };
     const allUp = [postgres, redis, queues].every((c) => c.status === 'up');
+    const connector = await this.connector();
     return {
       status: allUp ? 'ok' : 'degraded',
       checks: {
         postgres: pgCheck,
         redis: redisCheck,
         queues: { ...queueCheck, queues: queueDetail },
+        ...(connector ? { connector } : {}),
       },
       ...(outbox.value ? { outbox: outbox.value } : {}),
     };
+  }
+
+  private async connector(): Promise<ConnectorStatus | null> {
+    try {
+      const raw = await withTimeout(this.redis.get(connectorStatusKey(this.config.redis.prefix)));
+      return raw === null ? null : (JSON.parse(raw) as ConnectorStatus);
+    } catch {
+      return null;
+    }
   }
 }

@@ -7,6 +7,7 @@ import { AppConfig } from '@/config/app-config';
 import { Call } from '@/modules/calls/entities/call.entity';
 import { Client } from '@/modules/directory/entities/client.entity';
 import { Queue } from '@/modules/directory/entities/queue.entity';
+import { sameTextPattern } from '@/modules/directory/like-pattern';
 import { NotificationsService } from '@/modules/notifications/notifications.service';
 import {
   AdvanceRequestDto,
@@ -75,7 +76,9 @@ export class RequestsService implements OnModuleInit {
   /** Registers the request at its first stage; every template stage gets a row up front. */
   async create(principal: Principal, input: CreateRequestDto): Promise<RequestWithStages> {
     const [queue, client, call, assignee] = await Promise.all([
-      input.queue === undefined ? null : this.em.findOne(Queue, { code: input.queue }),
+      input.queue === undefined
+        ? null
+        : this.em.findOne(Queue, { code: { $ilike: sameTextPattern(input.queue) } }),
       input.clientId === undefined ? null : this.em.findOne(Client, { id: input.clientId }),
       input.callId === undefined ? null : this.em.findOne(Call, { id: input.callId }),
       input.assigneeId === undefined ? null : this.em.findOne(User, { id: input.assigneeId }),
@@ -136,7 +139,7 @@ export class RequestsService implements OnModuleInit {
   async list(principal: Principal, query: ListRequestsQueryDto): Promise<[Request[], number]> {
     const where: FilterQuery<Request> = {};
     if (query.status !== undefined) where.status = query.status;
-    if (query.queue !== undefined) where.queue = { code: query.queue };
+    if (query.queue !== undefined) where.queue = { code: { $ilike: sameTextPattern(query.queue) } };
     if (query.clientId !== undefined) where.client = query.clientId;
     if (query.assigneeId !== undefined) where.currentAssignee = query.assigneeId;
     // Agents work their own requests; the list is narrowed rather than refused.

@@ -15,6 +15,7 @@ import {
 } from '@/modules/routing/dto/call-action.dto';
 import { isUniqueViolation } from '@/modules/routing/offer-claims';
 import { LockedCall, OffersRepository } from '@/modules/routing/offers.repository';
+import { PlannerService } from '@/modules/planner/planner.service';
 import { CallLedger } from '@/modules/routing/routing.ports';
 import {
   isClosed,
@@ -45,6 +46,7 @@ export class CallActionsService {
     private readonly routing: CallRoutingService,
     private readonly lifecycle: CallLifecycleService,
     private readonly calls: CallLedger,
+    private readonly planner: PlannerService,
   ) {}
 
   /**
@@ -109,7 +111,14 @@ export class CallActionsService {
     callId: string,
     input: CallbackRequestDto,
   ): Promise<CallActionDto> {
-    await this.leaveForCallback(callId, input.note ?? null, who.name);
+    // The call back is planned from an outbox row written before the hold: it goes to the
+    // client's curator, else to whoever held it, even if this process dies right after.
+    const planned = await this.planner.beforeHold(callId, who.kind === 'user' ? who.id : null);
+    try {
+      await this.leaveForCallback(callId, input.note ?? null, who.name);
+    } finally {
+      await this.planner.afterHoldAttempt(planned);
+    }
     return this.result(callId, null);
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CallsModule } from '@/modules/calls/calls.module';
+import { PlannerModule } from '@/modules/planner/planner.module';
 import { RequestsModule } from '@/modules/requests/requests.module';
 import { StaffModule } from '@/modules/staff/staff.module';
 import { CallActionsController } from '@/modules/routing/call-actions.controller';
@@ -27,7 +28,7 @@ import {
 
 /** Imported by the API and the worker: both react to events and run the same routing logic. */
 @Module({
-  imports: [StaffModule, CallsModule, RequestsModule],
+  imports: [StaffModule, CallsModule, RequestsModule, PlannerModule],
   controllers: [RoutingController, CallActionsController],
   providers: [
     RoutingPipeline,

@@ -293,7 +293,7 @@ export class RoutingRepository extends DecisionLog {
   async queueExists(code: string): Promise<boolean> {
     const rows = await this.em
       .getConnection()
-      .execute<{ id: string }[]>(`select id from queues where code = ?`, [code]);
+      .execute<{ id: string }[]>(`select id from queues where lower(code) = lower(?)`, [code]);
     return rows.length > 0;
   }
 

@@ -69,6 +69,9 @@ export class WaitingWorkRepository {
           and c.updated_at < now() - make_interval(secs => ?)
           and not exists (select 1 from offers o where o.item_id = c.id and o.status = 'pending')
           and not exists (select 1 from staff_presence h where h.current_call_id = c.id)
+          -- The built-in Asterisk connector (observe mode) and the history import write ids
+          -- 'pbx:…': Asterisk's own queue rings someone for those calls, we must not as well.
+          and not exists (select 1 from call_events p where p.call_id = c.id and p.id like 'pbx:%')
           and not exists (
             select 1 from routing_decisions d
              where d.item_id = c.id

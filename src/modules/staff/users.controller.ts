@@ -1,10 +1,20 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, Roles } from '@/common/auth/access.decorator';
 import type { Principal } from '@/common/auth/roles';
 import { AppError } from '@/common/errors/app-error';
 import { Page, page, PageQueryDto } from '@/common/pagination/page.dto';
-import { CreateUserDto, UpdateUserDto, UserDto } from '@/modules/staff/dto/user.dto';
+import { CreateUserDto, PersonDto, UpdateUserDto, UserDto } from '@/modules/staff/dto/user.dto';
 import { UsersService } from '@/modules/staff/users.service';
 
 @ApiTags('users')
@@ -18,6 +28,13 @@ export class UsersController {
   async me(@CurrentPrincipal() who: Principal): Promise<UserDto> {
     if (who.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have a profile');
     return UserDto.from(await this.users.get(who.id));
+  }
+
+  /** Colleagues to chat with and to name on screen: every active user, for every role. */
+  @Roles('admin', 'supervisor', 'receptionist', 'agent')
+  @Get('people')
+  async people(): Promise<PersonDto[]> {
+    return (await this.users.activePeople()).map((user) => PersonDto.from(user));
   }
 
   @Roles('admin')
@@ -46,5 +63,22 @@ export class UsersController {
     @Body() body: UpdateUserDto,
   ): Promise<UserDto> {
     return UserDto.from(await this.users.update(id, body));
+  }
+
+  /** Signs the person out everywhere: every token issued so far is refused, sockets are closed. */
+  @Roles('admin')
+  @Post('users/:id/sessions/revoke')
+  @HttpCode(204)
+  async revokeSessions(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.users.revokeSessions(id);
+  }
+
+  /** Signs oneself out everywhere, this token included (a lost phone, a shared computer). */
+  @Authenticated()
+  @Post('me/sessions/revoke')
+  @HttpCode(204)
+  async revokeOwnSessions(@CurrentPrincipal() who: Principal): Promise<void> {
+    if (who.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have sessions');
+    await this.users.revokeSessions(who.id);
   }
 }

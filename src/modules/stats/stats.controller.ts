@@ -21,6 +21,8 @@ import {
 } from '@/modules/stats/dto/stats-report.dto';
 import { toCsv } from '@/modules/stats/reports/csv';
 import { StatsReportService } from '@/modules/stats/reports/stats-report.service';
+import { LiveStatsService } from '@/modules/stats/live/live-stats.service';
+import type { StatsLivePayload } from '@/modules/stats/dto/live.dto';
 
 /** JSON by default; the rows as CSV when the client asks for `text/csv`. */
 function negotiate<T extends object, R extends object>(
@@ -40,7 +42,21 @@ function negotiate<T extends object, R extends object>(
 @ApiProduces('application/json', 'text/csv')
 @Controller('stats')
 export class StatsController {
-  constructor(private readonly stats: StatsReportService) {}
+  constructor(
+    private readonly stats: StatsReportService,
+    private readonly live: LiveStatsService,
+  ) {}
+
+  /**
+   * The `stats.live` snapshot now: the wallboard's first paint, and its feed for admins, who are
+   * not in the supervisors' room the worker sends the ticks to.
+   */
+  @Roles('supervisor', 'admin')
+  @Get('live')
+  @ApiOkResponse({ description: 'the same payload as the `stats.live` socket event' })
+  async liveSnapshot(): Promise<StatsLivePayload> {
+    return this.live.snapshot();
+  }
 
   @Roles('supervisor', 'admin')
   @Get('lines')

@@ -7,6 +7,7 @@ export const SCENARIO_NAMES = [
   'chat',
   'fanout',
   'stats',
+  'import',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -107,6 +108,12 @@ export const TARGETS: readonly TargetDef[] = [
     issue: 5,
     scenario: 'stats',
     text: 'live tick within 1.5× of a hand-written SQL aggregation',
+  },
+  {
+    id: 'import.rate',
+    issue: 13,
+    scenario: 'import',
+    text: 'history import ≥ 20,000 queue_log lines/s parsed and stored (beside a plain COPY)',
   },
 ];
 

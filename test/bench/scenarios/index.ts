@@ -3,6 +3,7 @@ import type { ScenarioName } from '@test/bench/harness/targets';
 import { chatScenario } from '@test/bench/scenarios/chat';
 import { connectionsScenario } from '@test/bench/scenarios/connections';
 import { fanoutScenario } from '@test/bench/scenarios/fanout';
+import { importScenario } from '@test/bench/scenarios/import';
 import { ingestScenario } from '@test/bench/scenarios/ingest';
 import { jobsScenario } from '@test/bench/scenarios/jobs';
 import { routingScenario } from '@test/bench/scenarios/routing';
@@ -16,4 +17,5 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   chat: chatScenario,
   fanout: fanoutScenario,
   stats: statsScenario,
+  import: importScenario,
 };

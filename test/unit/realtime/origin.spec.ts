@@ -16,3 +16,15 @@ describe('isOriginAllowed', () => {
     expect(isOriginAllowed('https://anything.example', ['*'])).toBe(true);
   });
 });
+
+describe('isOriginAllowed for the console served by the API itself', () => {
+  it.each([
+    ['http://127.0.0.1:3000', '127.0.0.1:3000', true],
+    ['https://switchboard.example', 'switchboard.example', true],
+    ['http://127.0.0.1:3000', '127.0.0.1:3001', false],
+    ['https://evil.example', 'switchboard.example', false],
+    ['null', 'switchboard.example', false],
+  ])('origin %s on host %s → %s', (origin, host, expected) => {
+    expect(isOriginAllowed(origin, [], host)).toBe(expected);
+  });
+});

@@ -31,7 +31,9 @@ export class AccessGuard implements CanActivate {
     const header = req.headers.authorization;
     const apiKey = req.headers['x-api-key'];
     if (typeof header === 'string' && header.startsWith('Bearer ')) {
-      req.principal = await this.tokens.verify(header.slice('Bearer '.length).trim());
+      req.principal = (
+        await this.tokens.authenticate(header.slice('Bearer '.length).trim())
+      ).principal;
     } else if (typeof apiKey === 'string' && apiKey.length > 0) {
       req.principal = await this.auth.authenticateApiKey(apiKey);
     } else {

@@ -11,10 +11,14 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-/** Lines and queues are named by codes that appear in telephony configs and URLs. */
-export const CODE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/**
+ * Lines and queues are named by codes that appear in telephony configs and URLs. A PBX names
+ * them in any case (`PS`, `AA0101`), so the spelling is kept as given and codes are compared
+ * case-insensitively (the unique indexes are on `lower(code)`).
+ */
+export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const CODE_MESSAGE =
-  'code must be 1-64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit';
+  'code must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit';
 
 export const MAX_PHONES = 20;
 export const MAX_EMAILS = 20;

@@ -18,6 +18,7 @@ const SL_THRESHOLD = { min: 1, max: 3600 };
 const MAX_WAIT = { min: 5, max: 86_400 };
 const WRAP_UP = { min: 0, max: 3600 };
 const SKILL = { min: 1, max: 10 };
+const CALLBACK_TARGET = { min: 1, max: 10_080 };
 
 export class CreateQueueDto {
   @ApiProperty({ example: 'sales', pattern: CODE_PATTERN.source })
@@ -55,6 +56,17 @@ export class CreateQueueDto {
   @Min(WRAP_UP.min)
   @Max(WRAP_UP.max)
   wrapUpSeconds?: number;
+
+  @ApiPropertyOptional({
+    default: 60,
+    ...minMax(CALLBACK_TARGET),
+    description: 'a caller held for a callback (or a missed call) is called back within this',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(CALLBACK_TARGET.min)
+  @Max(CALLBACK_TARGET.max)
+  callbackTargetMinutes?: number;
 }
 
 export class UpdateQueueDto {
@@ -95,6 +107,13 @@ export class UpdateQueueDto {
   @Min(WRAP_UP.min)
   @Max(WRAP_UP.max)
   wrapUpSeconds?: number;
+
+  @ApiPropertyOptional(minMax(CALLBACK_TARGET))
+  @OptionalNotNull()
+  @IsInt()
+  @Min(CALLBACK_TARGET.min)
+  @Max(CALLBACK_TARGET.max)
+  callbackTargetMinutes?: number;
 }
 
 export class ListQueuesQueryDto extends PageQueryDto {
@@ -136,6 +155,7 @@ export class QueueDto {
   @ApiProperty() slThresholdSeconds!: number;
   @ApiProperty() maxWaitSeconds!: number;
   @ApiProperty() wrapUpSeconds!: number;
+  @ApiProperty() callbackTargetMinutes!: number;
   @ApiProperty({ type: QueueMemberDto, isArray: true, description: 'ordered by username' })
   members!: QueueMemberDto[];
   @ApiProperty() createdAt!: string;
@@ -151,6 +171,7 @@ export class QueueDto {
       slThresholdSeconds: queue.slThresholdSeconds,
       maxWaitSeconds: queue.maxWaitSeconds,
       wrapUpSeconds: queue.wrapUpSeconds,
+      callbackTargetMinutes: queue.callbackTargetMinutes,
       members: queue.members
         .getItems()
         .map((member) => QueueMemberDto.from(member))

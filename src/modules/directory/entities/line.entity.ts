@@ -9,7 +9,8 @@ export class Line {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Property({ type: 'text', unique: true })
+  /** Unique ignoring case (`lines_code_lower_unique` on `lower(code)`, see the migration). */
+  @Property({ type: 'text' })
   code!: string;
 
   @Property({ type: 'text' })

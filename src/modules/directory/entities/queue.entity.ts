@@ -28,13 +28,15 @@ export class Queue {
     | 'slThresholdSeconds'
     | 'maxWaitSeconds'
     | 'wrapUpSeconds'
+    | 'callbackTargetMinutes'
     | 'createdAt'
     | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Property({ type: 'text', unique: true })
+  /** Unique ignoring case (`queues_code_lower_unique` on `lower(code)`, see the migration). */
+  @Property({ type: 'text' })
   code!: string;
 
   @Property({ type: 'text' })
@@ -53,6 +55,10 @@ export class Queue {
 
   @Property({ type: 'integer' })
   wrapUpSeconds: number = 0;
+
+  /** A caller held for a callback, or a missed caller, is called back within this. */
+  @Property({ type: 'integer', default: 60 })
+  callbackTargetMinutes: number = 60;
 
   @OneToMany(() => QueueMember, (member) => member.queue, { orphanRemoval: true })
   members = new Collection<QueueMember>(this);

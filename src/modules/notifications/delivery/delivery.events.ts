@@ -11,6 +11,14 @@ export interface SyncDoneEvent {
   truncated: boolean;
 }
 
+/**
+ * The server may have failed to deliver live events to this socket (its process's Redis
+ * subscription was re-established, or a publish was lost): answer with `sync {since: last}`.
+ */
+export interface SyncRequiredEvent {
+  reason: 'redis-reconnected' | 'publish-lost';
+}
+
 type PayloadOf<N extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[N]>[0];
 
 /** The socket events that are persisted per user: exactly those whose payload carries a seq. */
@@ -29,4 +37,9 @@ export interface StoredUserEvent {
   seq: number;
   name: UserEventName;
   payload: { seq: number } & Record<string, unknown>;
+}
+
+/** `sync` from the client: the last seq it processed with no gap before it. */
+export interface SyncRequest {
+  since: number;
 }

@@ -18,6 +18,8 @@ interface EventRow {
 }
 
 export interface ReplayResult {
+  /** The highest seq sent by the replay, or `since` when it sent none. */
+  through: number;
   lastSeq: number;
   replayed: number;
   truncated: boolean;
@@ -85,14 +87,23 @@ export class UserEventsService {
     for (const e of events) this.emitTo(rooms.user(e.userId), e);
   }
 
-  /** Pushes events that were stored earlier (a retried job re-announces what it had written). */
-  async republish(userIds: string[], name: UserEventName, payloadIds: string[]): Promise<void> {
+  /**
+   * Pushes events that were stored earlier (a retried job re-announces what it had written);
+   * `matching` narrows them to payloads containing these fields (one reminder round, say).
+   */
+  async republish(
+    userIds: string[],
+    name: UserEventName,
+    payloadIds: string[],
+    matching: Record<string, unknown> = {},
+  ): Promise<void> {
     if (userIds.length === 0 || payloadIds.length === 0) return;
     const rows = await this.em.fork().execute<(EventRow & { user_id: string })[]>(
       `select user_id, seq, name, payload from user_events
         where user_id = any(?::uuid[]) and name = ? and payload->>'id' = any(?::text[])
+          and payload @> ?::jsonb
         order by user_id, seq`,
-      [sqlArray(userIds), name, sqlArray(payloadIds)],
+      [sqlArray(userIds), name, sqlArray(payloadIds), JSON.stringify(matching)],
     );
     this.publish(rows.map((r) => this.toStored(r.user_id, r)));
   }
@@ -100,13 +111,15 @@ export class UserEventsService {
   /**
    * Hands `emit` every event of the user after `since`, in seq order, a page at a time, until a
    * short page: that last read started after the caller joined the user's room, so anything
-   * committed later reaches the socket live.
+   * committed later reaches the socket live. It also reads on while `readThrough` (the highest
+   * seq of a live event held back meanwhile, already committed) is above what was sent.
    */
   async replay(
     userId: string,
     since: number,
     emit: (event: StoredUserEvent) => void,
     stillWanted: () => boolean = () => true,
+    readThrough: () => number = () => 0,
   ): Promise<ReplayResult> {
     const em = this.em.fork();
     let cursor = since;
@@ -125,11 +138,11 @@ export class UserEventsService {
         cursor = event.seq;
       }
       replayed += rows.length;
-      if (rows.length < REPLAY_PAGE_SIZE) break;
+      if (rows.length === 0 || (rows.length < REPLAY_PAGE_SIZE && cursor >= readThrough())) break;
     }
     const lastSeq = Math.max(cursor, await this.lastSeq(userId));
     const truncated = first !== null ? first > since + 1 : lastSeq > since;
-    return { lastSeq, replayed, truncated };
+    return { through: cursor, lastSeq, replayed, truncated };
   }
 
   async lastSeq(userId: string): Promise<number> {

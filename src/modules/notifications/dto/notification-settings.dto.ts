@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsISO8601, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { NOTIFICATION_KINDS, NotificationKind } from '@/modules/notifications/notifications.events';
 
 export class KindSettingDto {
@@ -50,6 +59,18 @@ export class KindSettingsDto implements Partial<Record<NotificationKind, KindSet
   @ValidateNested()
   @Type(() => KindSettingDto)
   threshold?: KindSettingDto;
+
+  @ApiPropertyOptional({ type: KindSettingDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => KindSettingDto)
+  'planner-reminder'?: KindSettingDto;
+
+  @ApiPropertyOptional({ type: KindSettingDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => KindSettingDto)
+  'planner-overdue'?: KindSettingDto;
 }
 
 export class UpdateNotificationSettingsDto {
@@ -64,6 +85,20 @@ export class UpdateNotificationSettingsDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   doNotDisturbUntil?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    minimum: 0,
+    maximum: 1440,
+    description:
+      'minutes before a planned contact starts to be reminded (0: at the start); null: the default',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1440)
+  plannerLeadMinutes?: number | null;
 }
 
 export class NotificationSettingsDto {
@@ -73,4 +108,10 @@ export class NotificationSettingsDto {
   kinds!: Record<NotificationKind, { inApp: boolean }>;
 
   @ApiProperty({ nullable: true, type: String }) doNotDisturbUntil!: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'own choice; null: the default' })
+  plannerLeadMinutes!: number | null;
+
+  @ApiProperty({ description: 'the reminder lead in force, in seconds' })
+  plannerLeadSeconds!: number;
 }

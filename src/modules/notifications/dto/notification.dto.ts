@@ -20,6 +20,8 @@ export interface NotificationRow {
   created_at: string;
   read_at: string | null;
   archived_at: string | null;
+  remind_count: number;
+  reminded_at: string | null;
 }
 
 export const isoOrNull = (value: string | null): string | null =>
@@ -65,6 +67,8 @@ export class NotificationDto implements NotificationView {
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) readAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) archivedAt!: string | null;
+  @ApiProperty({ description: 'reminder rounds that re-surfaced it' }) remindCount!: number;
+  @ApiProperty({ nullable: true, type: String }) remindedAt!: string | null;
 
   static from(row: NotificationRow): NotificationDto {
     return {
@@ -77,6 +81,8 @@ export class NotificationDto implements NotificationView {
       createdAt: new Date(row.created_at).toISOString(),
       readAt: isoOrNull(row.read_at),
       archivedAt: isoOrNull(row.archived_at),
+      remindCount: row.remind_count,
+      remindedAt: isoOrNull(row.reminded_at),
     };
   }
 }

@@ -6,7 +6,15 @@ import { NOTIFICATION_KINDS, NotificationKind } from '@/modules/notifications/no
 @Entity({ tableName: 'notifications' })
 @Index({ properties: ['userId', 'createdAt', 'id'] })
 export class Notification {
-  [OptionalProps]?: 'body' | 'data' | 'critical' | 'createdAt' | 'readAt' | 'archivedAt';
+  [OptionalProps]?:
+    | 'body'
+    | 'data'
+    | 'critical'
+    | 'createdAt'
+    | 'readAt'
+    | 'archivedAt'
+    | 'remindCount'
+    | 'remindedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -29,8 +37,16 @@ export class Notification {
   @Property({ type: 'boolean' })
   critical: boolean = false;
 
+  /** When it was last sent: a reminder brings it back to the top of the inbox. */
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt: Date = new Date();
+
+  /** Reminder rounds that re-surfaced this notification (broadcasts awaiting acknowledgement). */
+  @Property({ type: 'integer' })
+  remindCount: number = 0;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  remindedAt: Date | null = null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   readAt: Date | null = null;

@@ -94,3 +94,20 @@ export class UserDto {
     };
   }
 }
+
+/** What any colleague may know of a person: enough to name them and to @mention them. */
+export class PersonDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ enum: USER_ROLES, isArray: true }) roles!: UserRole[];
+
+  static from(user: Pick<User, 'id' | 'username' | 'displayName' | 'roles'>): PersonDto {
+    return {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      roles: user.roles,
+    };
+  }
+}

@@ -4,7 +4,7 @@ import type { UserRole } from '@/common/auth/roles';
 
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'roles' | 'extension' | 'active' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'roles' | 'extension' | 'active' | 'tokenVersion' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -28,6 +28,13 @@ export class User {
 
   @Property({ type: 'boolean' })
   active: boolean = true;
+
+  /**
+   * Carried in every access token; a token of another version is refused. Bumped on
+   * deactivation, password change and "sign out everywhere".
+   */
+  @Property({ type: 'integer', hidden: true })
+  tokenVersion: number = 0;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt: Date = new Date();

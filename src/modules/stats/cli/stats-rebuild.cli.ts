@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { formatSeconds, progressBar } from '@/common/cli/progress-bar';
 import { loadConfig } from '@/config/app-config';
 import { buildOrmOptions } from '@/database/orm-options';
 import { RollupRepository } from '@/modules/stats/rollups/rollup.repository';
@@ -9,8 +10,6 @@ import { RebuildProgress, RollupService } from '@/modules/stats/rollups/rollup.s
 const USAGE = `usage: npm run stats:rebuild -- [--from <ISO-8601>] [--to <ISO-8601>]
   Rewrites every 15-minute rollup bucket of [from, to) from the calls and offers, a day per
   transaction (safe to interrupt and run again). Without --from/--to: the whole call history.`;
-
-const BAR_WIDTH = 30;
 
 function instant(name: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
@@ -23,26 +22,10 @@ function instant(name: string, value: string | undefined): Date | undefined {
   return date;
 }
 
-function format(seconds: number): string {
-  return seconds < 60
-    ? `${seconds.toFixed(1)} s`
-    : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-
-/** A bar redrawn in place on a terminal, one line per step otherwise (CI logs). */
-function progressPrinter(started: number): (p: RebuildProgress) => void {
-  const tty = process.stderr.isTTY;
-  return ({ done, total, chunk }) => {
-    const share = total === 0 ? 1 : done / total;
-    const filled = Math.round(share * BAR_WIDTH);
-    const elapsed = (Date.now() - started) / 1000;
-    const eta = done === 0 ? '' : `, ~${format((elapsed / done) * (total - done))} left`;
-    const line =
-      `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${done}/${total} days ` +
-      `(${chunk.start.toISOString().slice(0, 10)}) ${format(elapsed)}${eta}`;
-    process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
-    if (tty && done === total) process.stderr.write('\n');
-  };
+/** The shared bar, counting days. */
+function progressPrinter(): (p: RebuildProgress) => void {
+  const bar = progressBar((done, total) => `${done}/${total} days`);
+  return ({ done, total, chunk }) => bar(done, total, chunk.start.toISOString().slice(0, 10));
 }
 
 async function main(): Promise<void> {
@@ -71,10 +54,9 @@ async function main(): Promise<void> {
       return;
     }
     if (from.getTime() >= to.getTime()) throw new Error('--from must be before --to');
-    const started = Date.now();
-    const result = await rollups.rebuild(from, to, progressPrinter(started));
+    const result = await rollups.rebuild(from, to, progressPrinter());
     console.error(
-      `rebuilt ${result.buckets} buckets from ${from.toISOString()} to ${to.toISOString()} in ${format(result.ms / 1000)}`,
+      `rebuilt ${result.buckets} buckets from ${from.toISOString()} to ${to.toISOString()} in ${formatSeconds(result.ms / 1000)}`,
     );
   } finally {
     await orm.close(true);

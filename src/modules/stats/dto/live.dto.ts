@@ -49,6 +49,16 @@ export interface StatsLivePayload {
   todayFrom: string;
   queues: LiveQueue[];
   lines: LiveLine[];
+  /** The configured alert thresholds (`STATS_ALERT_*`), so screens colour by the same rules. */
+  thresholds: LiveThresholds;
+}
+
+export interface LiveThresholds {
+  queueWaiting: number;
+  queueLongestWaitSeconds: number;
+  lineOccupancy: number;
+  /** The service-level target reports and the forecast plan for, a fraction. */
+  serviceLevel: number;
 }
 
 export const THRESHOLD_KINDS = ['queue.waiting', 'queue.longest-wait', 'line.occupancy'] as const;

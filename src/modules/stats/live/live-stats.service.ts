@@ -22,6 +22,7 @@ import { bucketOf } from '@/modules/stats/kpi/time-buckets';
 import { Occupation, trafficErlangs } from '@/modules/stats/kpi/line-load';
 import { Breach, breachKey, findBreaches } from '@/modules/stats/live/thresholds';
 import { StatsEventBus } from '@/modules/stats/stats.events';
+import { TARGET_SERVICE_LEVEL } from '@/modules/stats/reports/stats-report.service';
 
 /**
  * Calls still open after this long are stale rows (a lost `ended`), not callers: the live
@@ -110,6 +111,7 @@ export class LiveStatsService {
       todayFrom: todayFrom.toISOString(),
       queues: this.liveQueues(queues, staff),
       lines: this.liveLines(lines, occupations, now),
+      thresholds: { ...this.config.stats.alerts, serviceLevel: TARGET_SERVICE_LEVEL },
     };
   }
 

@@ -29,7 +29,7 @@ import {
 
 /** Forecast targets from the product definition: 1 % blocking, 80 % answered within T. */
 const TARGET_BLOCKING = 0.01;
-const TARGET_SERVICE_LEVEL = 0.8;
+export const TARGET_SERVICE_LEVEL = 0.8;
 
 function share(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;

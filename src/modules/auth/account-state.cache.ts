@@ -1,0 +1,99 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type { UserRole } from '@/common/auth/roles';
+import { AccessInvalidationBus } from '@/modules/auth/access-invalidation';
+import { User } from '@/modules/staff/entities/user.entity';
+
+/** What every authenticated request and socket event is checked against. */
+export interface AccountState {
+  id: string;
+  username: string;
+  roles: UserRole[];
+  active: boolean;
+  tokenVersion: number;
+}
+
+/**
+ * Every request and socket event reads this, so it is kept per process for a few seconds; a
+ * change is announced over Redis at once, so the lifetime only matters when that message is lost.
+ */
+export const ACCOUNT_STATE_CACHE_MS = 5_000;
+const ACCOUNT_STATE_CACHE_MAX = 10_000;
+
+interface Entry {
+  state: AccountState | null;
+  until: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Injectable()
+export class AccountStateCache {
+  private readonly entries = new Map<string, Entry>();
+  /** One database read per user at a time, shared by the requests that wait for it. */
+  private readonly loading = new Map<string, Promise<AccountState | null>>();
+  /**
+   * Bumped by every invalidation: a read that started before one must not store what it read,
+   * which may be the state from before the change.
+   */
+  private generation = 0;
+
+  constructor(
+    private readonly em: EntityManager,
+    bus: AccessInvalidationBus,
+  ) {
+    bus.onInvalidate((message) => {
+      if (message.type === 'user') this.forget(message.userId);
+      else if (message.type === 'all') this.forgetAll();
+    });
+  }
+
+  /** The account as it is now (at most a few seconds old), or null if there is none. */
+  get(userId: string): Promise<AccountState | null> {
+    const entry = this.entries.get(userId);
+    if (entry && entry.until > Date.now()) return Promise.resolve(entry.state);
+    const pending = this.loading.get(userId);
+    if (pending) return pending;
+    const generation = this.generation;
+    const load = this.load(userId)
+      .then((state) => {
+        if (this.generation === generation) {
+          if (this.entries.size >= ACCOUNT_STATE_CACHE_MAX) this.entries.clear();
+          this.entries.set(userId, { state, until: Date.now() + ACCOUNT_STATE_CACHE_MS });
+        }
+        return state;
+      })
+      .finally(() => {
+        if (this.loading.get(userId) === load) this.loading.delete(userId);
+      });
+    this.loading.set(userId, load);
+    return load;
+  }
+
+  private forget(userId: string): void {
+    this.generation++;
+    this.entries.delete(userId);
+    this.loading.delete(userId);
+  }
+
+  private forgetAll(): void {
+    this.generation++;
+    this.entries.clear();
+    this.loading.clear();
+  }
+
+  private async load(userId: string): Promise<AccountState | null> {
+    if (!UUID.test(userId)) return null;
+    const user = await this.em
+      .fork()
+      .findOne(User, { id: userId }, { fields: ['username', 'roles', 'active', 'tokenVersion'] });
+    if (!user) return null;
+    return {
+      id: user.id,
+      username: user.username,
+      roles: [...user.roles],
+      active: user.active,
+      tokenVersion: user.tokenVersion,
+    };
+  }
+}

@@ -1,0 +1,264 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import type { LineDto } from '@/modules/directory/dto/line.dto';
+import type { QueueDto } from '@/modules/directory/dto/queue.dto';
+import { HistoryImportModule } from '@/modules/pbx/import/history-import.module';
+import {
+  HistoryImportService,
+  ImportOptions,
+  ImportRefused,
+  ImportReport,
+} from '@/modules/pbx/import/history-import.service';
+import { createLine, createQueue, uniqueSuffix } from '@test/factories/directory.factory';
+import {
+  callsCsv,
+  HistoryCall,
+  HistoryPlace,
+  queueLog,
+  queueLogCsv,
+} from '@test/support/pbx-history';
+import { startApp, TestApp } from '@test/support/test-app';
+import { adminToken, createUser, TestUser } from '@test/support/users';
+
+const DAY = '2026-01-20';
+
+describe('PBX history import (e2e)', () => {
+  let app: TestApp;
+  let ctx: INestApplicationContext;
+  let importer: HistoryImportService;
+  let admin: string;
+  let supervisor: TestUser;
+  let dir: string;
+  const ext = { a: '', b: '' };
+
+  beforeAll(async () => {
+    app = await startApp();
+    ctx = await NestFactory.createApplicationContext(HistoryImportModule, { logger: false });
+    importer = ctx.get(HistoryImportService);
+    admin = await adminToken(app);
+    supervisor = await createUser(app, ['supervisor']);
+    ext.a = `61${Math.floor(Math.random() * 1e6)}`;
+    ext.b = `62${Math.floor(Math.random() * 1e6)}`;
+    await createUser(app, ['agent'], { extension: ext.a });
+    await createUser(app, ['agent'], { extension: ext.b });
+    dir = await mkdtemp(join(tmpdir(), 'sb-import-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await ctx.close();
+    await app.close();
+  });
+
+  const get = (path: string) =>
+    app.http.get(path).set('authorization', `Bearer ${supervisor.token}`);
+  const file = async (name: string, text: string): Promise<string> => {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  };
+  const rejectedLines: string[] = [];
+  const run = (options: Partial<ImportOptions> & Pick<ImportOptions, 'format' | 'files'>) =>
+    RequestContext.create(ctx.get(MikroORM).em, () =>
+      importer.run(
+        { timeZone: 'UTC', dryRun: false, defaultLine: 'pbx', ...options },
+        { onRejected: (f, line, reason) => rejectedLines.push(`${f}:${line}: ${reason}`) },
+      ),
+    );
+
+  /** A queue (named in upper case in the directory, lower case by the PBX) and a line with a DID. */
+  async function place(
+    prefix: string,
+  ): Promise<{ where: HistoryPlace; queue: QueueDto; line: LineDto }> {
+    const tag = uniqueSuffix();
+    const queue = await createQueue(app, admin, { code: `PS-${tag}` });
+    const number = `201555${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+    const line = await createLine(app, admin, { number: `+1${number}`, channels: 10 });
+    return {
+      where: { prefix: `${prefix}${tag}`, queue: queue.code.toLowerCase(), did: number, day: DAY },
+      queue,
+      line,
+    };
+  }
+
+  const calls = (): HistoryCall[] => [
+    {
+      enter: 9 * 3600,
+      outcome: 'answered',
+      wait: 12,
+      talk: 120,
+      agent: ext.b,
+      missedBy: ext.a,
+      from: '+12015550111',
+    },
+    { enter: 9 * 3600 + 60, outcome: 'abandoned', wait: 30, from: '+12015550112' },
+    { enter: 9 * 3600 + 200, outcome: 'missed', wait: 300, from: '+12015550113' },
+    {
+      enter: 10 * 3600,
+      outcome: 'answered',
+      wait: 5,
+      talk: 300,
+      agent: ext.a,
+      from: '+12015550114',
+    },
+    {
+      enter: 11 * 3600,
+      outcome: 'transferred',
+      wait: 10,
+      talk: 90,
+      agent: ext.a,
+      from: '+12015550115',
+    },
+  ];
+
+  async function reports(queue: QueueDto, line: LineDto) {
+    const range = `from=${DAY}T00:00:00Z&to=${DAY}T23:59:59Z&bucket=1d&tz=UTC`;
+    const q = await get(`/api/stats/queues?${range}&queueId=${queue.id}`).expect(200);
+    const l = await get(`/api/stats/lines?${range}&lineId=${line.id}`).expect(200);
+    const strip = (rows: Record<string, unknown>[]) =>
+      rows.map(({ queueId: _q, queueCode: _qc, lineId: _l, lineCode: _lc, ...rest }) => rest);
+    return { queues: strip(q.body.rows), lines: strip(l.body.rows) };
+  }
+
+  it('gives the same calls and statistics from queue_log, its CSV export and a calls CSV', async () => {
+    const viaLog = await place('ql');
+    const viaCsv = await place('qc');
+    const viaCalls = await place('cc');
+    const logLines = queueLog(calls(), viaLog.where);
+    const noisy = [
+      ...logLines,
+      'garbage without fields',
+      `yesterday|${viaLog.where.prefix}.9|q|NONE|ENTERQUEUE|||1`,
+    ];
+    const log = await run({
+      format: 'queue_log',
+      files: [await file('queue_log', `${noisy.join('\n')}\n`)],
+    });
+    const csv = await run({
+      format: 'queue_log-csv',
+      files: [await file('queue_log.csv', queueLogCsv(queueLog(calls(), viaCsv.where)))],
+    });
+    const plain = await run({
+      format: 'calls-csv',
+      files: [await file('calls.csv', callsCsv(calls(), viaCalls.where))],
+    });
+
+    expect(log).toMatchObject({ calls: 5, rejected: 2, ignored: 3, duplicates: 0 });
+    expect(log.stored).toBe(log.events);
+    expect(rejectedLines.filter((l) => l.includes('queue_log:'))).toEqual([
+      expect.stringMatching(/queue_log:\d+: expected time\|callid/),
+      expect.stringMatching(/queue_log:\d+: time 'yesterday'/),
+    ]);
+    expect(csv).toMatchObject({ calls: 5, rejected: 0, ignored: 3, stored: log.stored });
+    expect(plain).toMatchObject({ calls: 5, rejected: 0, ignored: 0 });
+
+    const fromLog = await reports(viaLog.queue, viaLog.line);
+    expect(fromLog.queues).toEqual([
+      expect.objectContaining({ offered: 5, answered: 3, abandoned: 1, missed: 1 }),
+    ]);
+    expect(fromLog.lines).toEqual([expect.objectContaining({ offered: 5 })]);
+    expect(await reports(viaCsv.queue, viaCsv.line)).toEqual(fromLog);
+    expect(await reports(viaCalls.queue, viaCalls.line)).toEqual(fromLog);
+
+    // The call rows agree too: agents by extension, the line by its DID, the queue ignoring case.
+    const rows = await get(`/api/calls?queue=${viaLog.queue.code}&limit=10`).expect(200);
+    const first = (rows.body.items as Record<string, unknown>[]).find(
+      (c) => c.externalId === `${viaLog.where.prefix}.0`,
+    );
+    expect(first).toMatchObject({
+      status: 'ended',
+      outcome: 'answered',
+      lineId: viaLog.line.id,
+      queueId: viaLog.queue.id,
+      answeredByCode: ext.b,
+      answeredBy: expect.objectContaining({ id: expect.any(String) }),
+      fromNumber: '+12015550111',
+      offers: 2,
+    });
+  });
+
+  it('stores nothing new when the same file is imported again', async () => {
+    const where = (await place('re')).where;
+    const path = await file('again.log', `${queueLog(calls(), where).join('\n')}\n`);
+    const first = await run({ format: 'queue_log', files: [path] });
+    expect(first.stored).toBeGreaterThan(0);
+    const again: ImportReport = await run({ format: 'queue_log', files: [path] });
+    expect(again).toMatchObject({ stored: 0, duplicates: first.events, events: first.events });
+    expect(again.from).toBeNull();
+    const dry = await run({ format: 'queue_log', files: [path], dryRun: true });
+    expect(dry).toMatchObject({ stored: 0, duplicates: 0, events: first.events });
+  });
+
+  it('reads CDR Master.csv with and without the user field', async () => {
+    const { line, where } = await place('cdr');
+    const id = (n: number) => `${where.prefix}.${n}`;
+    const row = (n: number, disposition: string, answer: string, userfield?: string) =>
+      [
+        '',
+        `+1201555012${n}`,
+        where.did,
+        'from-pstn',
+        `"Caller" <+1201555012${n}>`,
+        `PJSIP/trunk-0000000${n}`,
+        `Local/${ext.a}@from-queue-0000001${n};1`,
+        'Queue',
+        `${where.queue},t,,,300`,
+        '2026-01-20 12:00:00',
+        answer,
+        '2026-01-20 12:05:00',
+        '300',
+        '280',
+        disposition,
+        'DOCUMENTATION',
+        id(n),
+        ...(userfield === undefined ? [] : [userfield]),
+      ]
+        .map((v) => (v.includes(',') || v.includes('"') ? `"${v.replace(/"/g, '""')}"` : v))
+        .join(',');
+    const text = [
+      row(1, 'ANSWERED', '2026-01-20 12:00:20'),
+      row(2, 'NO ANSWER', '', 'vip'),
+      row(3, 'BUSY', ''),
+      row(4, 'ANSWERED', ''),
+      'too,few,columns',
+    ].join('\n');
+    // Moscow: 12:00 local is 09:00 UTC.
+    const report = await run({
+      format: 'cdr-csv',
+      files: [await file('Master.csv', text)],
+      timeZone: 'Europe/Moscow',
+    });
+    expect(report).toMatchObject({ calls: 3, rejected: 2 });
+    const rows = await get(`/api/calls?line=${line.code.toUpperCase()}&limit=10`).expect(200);
+    const byId = new Map(
+      (rows.body.items as Record<string, unknown>[]).map((c) => [c.externalId, c]),
+    );
+    expect(byId.get(id(1))).toMatchObject({
+      outcome: 'answered',
+      arrivedAt: '2026-01-20T09:00:00.000Z',
+      answeredAt: '2026-01-20T09:00:20.000Z',
+    });
+    expect(byId.get(id(2))).toMatchObject({ outcome: 'abandoned' });
+    expect(byId.get(id(3))).toMatchObject({ outcome: 'blocked' });
+  });
+
+  it('refuses an unknown format, an unreadable file or a bad header before writing anything', async () => {
+    const good = await file(
+      'ok.log',
+      `${queueLog(calls(), (await place('no')).where).join('\n')}\n`,
+    );
+    const badCsv = await file('bad.csv', 'when,who\n1,2\n');
+    const bad: (() => Promise<ImportReport>)[] = [
+      () => run({ format: 'wav' as ImportOptions['format'], files: [good] }),
+      () => run({ format: 'queue_log', files: [good, join(dir, 'missing.log')] }),
+      () => run({ format: 'calls-csv', files: [badCsv] }),
+      () => run({ format: 'queue_log', files: [good], timeZone: 'Mars/Olympus' }),
+    ];
+    for (const attempt of bad) await expect(attempt()).rejects.toBeInstanceOf(ImportRefused);
+    const after = await run({ format: 'queue_log', files: [good], dryRun: false });
+    expect(after.duplicates).toBe(0);
+  });
+});

@@ -1,0 +1,364 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { WorkerModule } from '@workers/worker.module';
+import { randomUsPhone } from '@test/factories/directory.factory';
+import { startApp, TestApp } from '@test/support/test-app';
+import {
+  ensureWebBuild,
+  launchBrowser,
+  missingKeys,
+  newPage,
+  screenshot,
+  signIn,
+} from '@test/web/support/browser';
+import { World } from '@test/web/support/world';
+
+/** Generous ceilings for things that arrive by polling or ticks; nothing here asserts a time. */
+const SLOW = { timeout: 30_000 };
+
+describe('wallboard, reports and administration in Chromium (browser)', () => {
+  let app: TestApp;
+  let worker: INestApplicationContext;
+  let browser: Browser;
+  let world: World;
+  let line: string;
+  const contexts: BrowserContext[] = [];
+
+  async function open(
+    language: 'en' | 'ru' = 'en',
+    viewport?: { width: number; height: number },
+  ): Promise<Page> {
+    const { context, page } = await newPage(browser, language);
+    if (viewport) await page.setViewportSize(viewport);
+    contexts.push(context);
+    return page;
+  }
+  const as = (token: string) => ({
+    get: (path: string) => app.http.get(path).set('authorization', `Bearer ${token}`),
+  });
+  async function signedIn(
+    roles: string[],
+    name: string,
+    path: string,
+    language: 'en' | 'ru' = 'en',
+  ) {
+    const user = await world.user(roles, name);
+    const page = await open(language);
+    // The shared signIn waits for the one navigation landmark: these pages add a second one.
+    await signIn(page, app.url, user.username, user.password);
+    if (path !== '/') await page.goto(`${app.url}${path}`);
+    return { page, user, token: await world.token(user) };
+  }
+  function telephony(key: string, events: object[]) {
+    return app.http.post('/api/telephony/events').set('x-api-key', key).send(events);
+  }
+  const now = (ms = 0) => new Date(Date.now() + ms).toISOString();
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    // Ticks and rollups often, so the pages see changes soon (the worker reads the same env).
+    process.env.STATS_LIVE_INTERVAL_MS = '1000';
+    process.env.STATS_RECOMPUTE_EVERY_MS = '1000';
+    app = await startApp();
+    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+    await worker.init();
+    browser = await launchBrowser();
+    world = await World.create(app);
+    line = await world.line();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) {
+      expect(await Promise.all(context.pages().map(missingKeys)).then((k) => k.flat())).toEqual([]);
+      await context.close();
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    await app?.close();
+  });
+
+  it('a queue tile shows a telephony call waiting, lowers it on the answer, and matches GET /api/stats/queues', async () => {
+    const extension = `5${Math.floor(Math.random() * 1e6)}`;
+    const answerer = await world.user(['agent'], 'Irina Answer');
+    await app.http
+      .patch(`/api/users/${answerer.id}`)
+      .set('authorization', `Bearer ${world.adminToken}`)
+      .send({ extension })
+      .expect(200);
+    const queue = await world.queue('Claims desk', []);
+    const { page, token } = await signedIn(['supervisor'], 'Svetlana Supervisor', '/wallboard');
+    const tile = page.getByRole('article', { name: 'Claims desk' });
+    await tile.waitFor(SLOW);
+    await expectMetric(tile, 'Waiting', '0');
+
+    const from = randomUsPhone().e164;
+    const callId = await world.callArrives(line, queue, from);
+    await expectMetric(tile, 'Waiting', '1');
+    await expectMetric(tile, 'Offered', '1');
+    const answered = await telephony(world.apiKey, [
+      {
+        id: `${callId}-3`,
+        callId,
+        type: 'answered',
+        at: now(),
+        line,
+        from,
+        queue,
+        agent: extension,
+      },
+    ]).expect(200);
+    expect(answered.body.results[0].status).toBe('accepted');
+    await expectMetric(tile, 'Waiting', '0');
+    await expectMetric(tile, 'Answered', '1');
+
+    // The tile's day against the rollup report for the same day, once the rollups caught up.
+    const live = (await as(token).get('/api/stats/live').expect(200)).body as {
+      timeZone: string;
+      todayFrom: string;
+      queues: { queueCode: string; queueId: string }[];
+    };
+    const queueId = live.queues.find((q) => q.queueCode === queue)!.queueId;
+    const reportRow = async () => {
+      const res = await as(token)
+        .get('/api/stats/queues')
+        .query({
+          from: live.todayFrom,
+          to: new Date(Date.parse(live.todayFrom) + 24 * 3600_000).toISOString(),
+          tz: live.timeZone,
+          bucket: '1d',
+          queueId,
+        })
+        .expect(200);
+      return res.body.rows[0] as
+        | { offered: number; answered: number; abandoned: number; serviceLevel: number | null }
+        | undefined;
+    };
+    let row = await reportRow();
+    for (let i = 0; i < 60 && row?.answered !== 1; i++) {
+      await page.waitForTimeout(500);
+      row = await reportRow();
+    }
+    const shown = {
+      offered: await metric(tile, 'Offered'),
+      answered: await metric(tile, 'Answered'),
+      abandoned: await metric(tile, 'Hung up'),
+      sl: await metric(tile, 'SL today (20 s)'),
+    };
+    expect(shown).toEqual({
+      offered: String(row!.offered),
+      answered: String(row!.answered),
+      abandoned: String(row!.abandoned),
+      sl: row!.serviceLevel === null ? '—' : `${Math.round(row!.serviceLevel * 100)} %`,
+    });
+    await page.getByRole('table', { name: 'Staff' }).waitFor();
+    await page.getByRole('button', { name: 'Answered today' }).click();
+    await screenshot(page, 'wallboard');
+  });
+
+  it('TV mode fits 12 queues on 1920×1080; the Russian board has no missing words', async () => {
+    const names = [
+      'Sales',
+      'Support',
+      'Billing',
+      'Claims',
+      'Renewals',
+      'VIP line',
+      'Returns',
+      'Delivery',
+      'Partners',
+      'Tech L2',
+      'Complaints',
+      'Retention',
+    ];
+    for (const name of names) await world.queue(name, []);
+    await world.callArrives(line, await world.queue('Overflow', []), randomUsPhone().e164);
+    const supervisor = await world.user(['supervisor'], 'Tatiana TV');
+    const page = await open('en', { width: 1920, height: 1080 });
+    await signIn(page, app.url, supervisor.username, supervisor.password, '/wallboard');
+    await page.getByRole('article', { name: 'Retention' }).waitFor(SLOW);
+    await page.getByRole('button', { name: 'TV mode' }).click();
+    await page.getByRole('button', { name: 'Leave TV mode' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
+    const last = await page.getByRole('article', { name: 'Retention' }).boundingBox();
+    expect(last!.y + last!.height).toBeLessThanOrEqual(1080);
+    await screenshot(page, 'wallboard-tv');
+
+    const ru = await open('ru');
+    await signIn(ru, app.url, supervisor.username, supervisor.password, '/wallboard');
+    await ru.getByRole('heading', { name: 'Табло' }).waitFor();
+    await ru.getByRole('article', { name: 'Sales' }).waitFor(SLOW);
+    await screenshot(ru, 'wallboard-ru');
+  });
+
+  it('a report downloads as exactly the CSV the REST API answers', async () => {
+    const { page, token } = await signedIn(['supervisor'], 'Roman Reports', '/reports/queues');
+    await page.getByRole('heading', { name: 'Queues', exact: true }).waitFor();
+    const day = await page.getByLabel('From').inputValue();
+    const tz = await page.getByLabel('Time zone').inputValue();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    const next = new Date(`${day}T12:00:00Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    const rest = await as(token)
+      .get('/api/stats/queues')
+      .set('accept', 'text/csv')
+      .query({
+        from: `${day}T00:00:00`,
+        to: `${next.toISOString().slice(0, 10)}T00:00:00`,
+        tz,
+        bucket: '1h',
+      })
+      .expect(200);
+    expect(csv).toBe(rest.text);
+    expect(csv.split('\n')[0]).toContain('bucketStart');
+    await page.getByRole('link', { name: 'Line load' }).click();
+    await page.getByRole('img', { name: 'Line load' }).waitFor(SLOW);
+    await screenshot(page, 'reports');
+    await page.getByRole('link', { name: 'Planning' }).click();
+    await page.getByText(/lines: .* of calls blocked/).waitFor();
+    await screenshot(page, 'reports-planning');
+  });
+
+  it('an admin builds a queue with two members, maps an unknown queue code to it, and calls are offered there', async () => {
+    const first = await agentAt('Pyotr First');
+    const second = await agentAt('Nina Second');
+    const { page } = await signedIn(['admin'], 'Alla Admin', '/admin/queues');
+    const code = `q-${randomBytes(3).toString('hex')}`;
+    const create = page.getByRole('region', { name: 'New queue' });
+    await create.getByLabel('Code (as telephony sends it)').fill(code);
+    await create.getByLabel('Name').fill('Insurance');
+    await create.getByLabel('SL threshold, s').fill('15');
+    await create.getByRole('button', { name: 'Create queue' }).click();
+    const editor = page.getByRole('region', { name: 'Queue Insurance' });
+    await editor.waitFor();
+    for (const agent of [first, second]) {
+      await editor.getByLabel('Add a person (type a name)').fill(agent.user.displayName);
+      await editor.getByRole('button', { name: 'Add', exact: true }).click();
+      await editor
+        .getByRole('button', { name: `Remove ${agent.user.displayName} from the queue` })
+        .waitFor();
+    }
+    await editor.getByLabel(`Skill of ${second.user.displayName}`).selectOption('8');
+    await screenshot(page, 'admin-queues');
+
+    await world.callArrives(line, code, randomUsPhone().e164);
+    const offered = await Promise.race(
+      [first, second].map((a) =>
+        a.page
+          .getByRole('region', { name: 'Incoming call' })
+          .waitFor(SLOW)
+          .then(() => a),
+      ),
+    );
+    await offered.page.getByRole('button', { name: 'Accept' }).click();
+    await offered.page.getByRole('region', { name: 'Current call' }).waitFor();
+    const other = offered === first ? second : first;
+
+    // A PBX that knows the queue by another code: unknown until mapped, then routed like the queue.
+    const pbxCode = `SALES-${randomBytes(3).toString('hex').toUpperCase()}`;
+    await world.callArrives(line, pbxCode, randomUsPhone().e164);
+    await page.getByRole('link', { name: 'Unmapped codes' }).click();
+    await page.getByRole('row', { name: new RegExp(pbxCode) }).waitFor(SLOW);
+    await page.getByLabel(`Map ${pbxCode} to`).selectOption({ label: `Insurance (${code})` });
+    await screenshot(page, 'admin-codes');
+    await page.getByRole('button', { name: `Map ${pbxCode}` }).click();
+    await expectText(page.getByRole('status'), 'now means Insurance');
+    // Line and queue codes match without case, so the mapping is kept in lower case.
+    await page
+      .getByRole('table', { name: 'Mappings' })
+      .getByRole('row', { name: new RegExp(pbxCode, 'i') })
+      .waitFor();
+
+    const next = await world.callArrives(line, pbxCode, randomUsPhone().e164);
+    // The one still free gets it.
+    await expectText(other.page.getByRole('region', { name: 'Incoming call' }), 'Insurance');
+    // The routing timeline explains it.
+    await page.getByRole('link', { name: 'Routing explained' }).click();
+    await page.getByLabel('Telephony call id or internal id').fill(next);
+    await page.getByRole('button', { name: 'Show decisions' }).click();
+    await page.getByRole('list', { name: 'Routing decisions' }).waitFor(SLOW);
+    await screenshot(page, 'admin-routing');
+  });
+
+  it('a key revoked on the admin page is refused on the next telephony post', async () => {
+    const { page } = await signedIn(['admin'], 'Kirill Keys', '/admin/api-keys');
+    await page
+      .getByRole('region', { name: 'New key' })
+      .getByLabel('Name')
+      .fill('Asterisk office 2');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByLabel('New API key').textContent())!.trim();
+    await page.getByRole('button', { name: 'Copy' }).waitFor();
+    await screenshot(page, 'admin-keys');
+    const event = (n: number) => ({
+      id: `key-${n}-${randomBytes(3).toString('hex')}`,
+      callId: `key-${randomBytes(3).toString('hex')}`,
+      type: 'arrived',
+      at: now(),
+      line,
+      from: randomUsPhone().e164,
+    });
+    await telephony(key, [event(1)]).expect(200);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Revoke Asterisk office 2' }).click();
+    await expectText(page.getByRole('status'), 'Key Asterisk office 2 revoked');
+    const refused = await telephony(key, [event(2)]).expect(401);
+    expect(refused.body.error.code).toBe('INVALID_API_KEY');
+  });
+
+  it('an agent and a receptionist are sent away from these pages, and the API refuses them', async () => {
+    for (const role of ['agent', 'receptionist']) {
+      const { page, token } = await signedIn([role], `Only ${role}`, '/');
+      expect(await page.getByRole('navigation').getByRole('link').allTextContents()).not.toEqual(
+        expect.arrayContaining(['Wallboard', 'Reports', 'Admin']),
+      );
+      for (const path of ['/wallboard', '/reports/queues', '/admin/users', '/admin/codes']) {
+        await page.goto(`${app.url}${path}`);
+        await expectText(page.getByRole('alert'), 'not available for your role');
+        expect(new URL(page.url()).pathname).not.toBe(path);
+      }
+      for (const path of ['/api/stats/live', '/api/telephony/unmapped-codes', '/api/api-keys']) {
+        const res = await as(token).get(path).expect(403);
+        expect(res.body.error.code).toBe('FORBIDDEN');
+      }
+    }
+  });
+
+  async function agentAt(name: string) {
+    const user = await world.user(['agent'], name);
+    const page = await open();
+    await signIn(page, app.url, user.username, user.password);
+    await page.getByRole('button', { name: 'Available' }).click();
+    await page.getByRole('button', { name: 'Available', pressed: true }).waitFor();
+    return { page, user };
+  }
+});
+
+/** The figure under a tile's label (`<dt>label</dt><dd>value</dd>`). */
+function metricCell(tile: Locator, label: string): Locator {
+  return tile
+    .locator('dt', { hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) })
+    .locator('xpath=following-sibling::dd[1]');
+}
+
+async function metric(tile: Locator, label: string): Promise<string> {
+  return ((await metricCell(tile, label).textContent()) ?? '').trim();
+}
+
+/** Waits (Playwright's polling, generous ceiling) until the tile shows `value` under `label`. */
+async function expectMetric(tile: Locator, label: string, value: string): Promise<void> {
+  await metricCell(tile, label)
+    .filter({ hasText: new RegExp(`^${value}$`) })
+    .waitFor({ timeout: 30_000 });
+}
+
+async function expectText(locator: Locator, text: string): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 30_000 });
+}

@@ -1,0 +1,42 @@
+/**
+ * Compile-time only (`npm run typecheck`): the console's wire types (web/src/api/types.ts) must
+ * accept what the server's types say it sends. A renamed or retyped field fails here.
+ */
+import type { PresenceDto } from '@/modules/staff/dto/presence.dto';
+import type { QueueSnapshot as ServerSnapshot } from '@/modules/routing/console-snapshot.service';
+import type { OfferPayload, OfferRevokedPayload } from '@/modules/routing/dto/offer.dto';
+import type { CallSummary as ServerCallSummary } from '@/modules/calls/calls.events';
+import type { SyncDoneEvent } from '@/modules/notifications/delivery/delivery.events';
+import type { DirectoryLookupDto } from '@/modules/directory/dto/directory-lookup.dto';
+import type { LoginResultDto } from '@/modules/auth/dto/login.dto';
+import type { CallDto } from '@/modules/calls/dto/call.dto';
+import type { ServerToClientEvents as ServerEvents } from '@/realtime/realtime.events';
+import type {
+  Call,
+  CallSummary,
+  DirectoryLookup,
+  LoginResult,
+  Offer,
+  OfferRevoked,
+  Presence,
+  QueueSnapshot,
+  ServerToClientEvents,
+  SyncDone,
+} from '@web/api/types';
+
+type Accepts<Web, Server extends Web> = Server;
+
+export type WireChecks = [
+  Accepts<Presence, PresenceDto>,
+  Accepts<QueueSnapshot, ServerSnapshot>,
+  Accepts<Offer, OfferPayload>,
+  Accepts<OfferRevoked, OfferRevokedPayload>,
+  Accepts<CallSummary, ServerCallSummary>,
+  Accepts<SyncDone, SyncDoneEvent>,
+  Accepts<DirectoryLookup, DirectoryLookupDto>,
+  Accepts<LoginResult, LoginResultDto>,
+  Accepts<Call, CallDto>,
+];
+
+/** Every event the console listens to is one the server's catalogue has. */
+export type EventNamesChecked = Accepts<keyof ServerEvents, keyof ServerToClientEvents>;

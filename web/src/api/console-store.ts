@@ -1,0 +1,274 @@
+import { useSyncExternalStore } from 'react';
+import { api } from '@web/api/endpoints';
+import { realtime } from '@web/api/realtime';
+import {
+  CALL_DELTA_EVENTS,
+  WAITING_STATUSES,
+  asDossier,
+  type CallSummary,
+  type ConsoleCall,
+  type Dossier,
+  type Offer,
+  type OfferRevoked,
+  type Presence,
+  type QueueSnapshot,
+} from '@web/api/types';
+
+/** A call on the board: waiting or ringing, or in progress with the person who answered. */
+export interface BoardCall {
+  id: string;
+  externalId: string;
+  status: string;
+  from: string | null;
+  line: string | null;
+  queue: string | null;
+  priority: number;
+  arrivedAt: string;
+  waitingSince: string;
+  /** When it reached its current status. */
+  at: string;
+  offeredTo: string | null;
+  agentId: string | null;
+  dossier: Dossier | null;
+}
+
+export interface RevokedOffer {
+  offer: Offer;
+  reason: string;
+  at: number;
+}
+
+export interface ConsoleState {
+  /** Waiting and ringing calls, by priority then arrival. */
+  waiting: BoardCall[];
+  /** Calls someone is talking on. */
+  inProgress: BoardCall[];
+  staff: Presence[];
+  snapshotAt: string | null;
+  /** Offers addressed to me, oldest first. */
+  offers: Offer[];
+  revoked: RevokedOffer | null;
+  me: Presence | null;
+}
+
+const ENDED = new Set(['ended', 'abandoned', 'missed', 'blocked']);
+const SNAPSHOT_REFRESH_MS = 1000;
+
+/**
+ * The console's live state: the server's `queue.snapshot` (sent on every connect, so a reconnect
+ * refreshes it) plus the `call.*`, `staff.changed` and offer deltas. One store for the board and
+ * the agent's workspace; pages read it through `useConsole`.
+ */
+class ConsoleStore {
+  private calls = new Map<string, BoardCall>();
+  private staff = new Map<string, Presence>();
+  private offers: Offer[] = [];
+  private revoked: RevokedOffer | null = null;
+  private me: Presence | null = null;
+  private meId: string | null = null;
+  private snapshotAt: string | null = null;
+  private fetching = new Set<string>();
+  private listeners = new Set<() => void>();
+  private state: ConsoleState = this.compute();
+  private unsubscribers: (() => void)[] = [];
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  attach(meId: string): void {
+    this.detach();
+    this.meId = meId;
+    this.unsubscribers = [
+      realtime.on('queue.snapshot', (s) => this.applySnapshot(s)),
+      realtime.on('staff.changed', (p) => this.applyPresence(p)),
+      realtime.on('offer', (o) => this.applyOffer(o)),
+      realtime.on('offer.revoked', (r) => this.applyRevoked(r)),
+      ...CALL_DELTA_EVENTS.map((name) => realtime.on(name, (c) => this.applyCall(c))),
+    ];
+  }
+
+  detach(): void {
+    if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    this.unsubscribers.forEach((u) => u());
+    this.unsubscribers = [];
+    this.calls.clear();
+    this.staff.clear();
+    this.offers = [];
+    this.revoked = null;
+    this.me = null;
+    this.meId = null;
+    this.snapshotAt = null;
+    this.changed();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): ConsoleState => this.state;
+
+  setMe(presence: Presence): void {
+    this.me = presence;
+    if (this.staff.has(presence.userId)) this.staff.set(presence.userId, presence);
+    this.changed();
+  }
+
+  /** The offer was answered here: take it off the screen without a "withdrawn" notice. */
+  dropOffer(offerId: string): void {
+    this.offers = this.offers.filter((o) => o.offerId !== offerId);
+    this.changed();
+  }
+
+  dismissRevoked(): void {
+    this.revoked = null;
+    this.changed();
+  }
+
+  private applySnapshot(snapshot: QueueSnapshot): void {
+    const waitingIds = new Set(snapshot.calls.map((c) => c.id));
+    const busyCalls = new Set(snapshot.staff.map((s) => s.currentCallId).filter(Boolean));
+    for (const [id, call] of this.calls) {
+      // Keep calls in progress someone still holds; everything else the snapshot now describes.
+      if (!waitingIds.has(id) && !(call.agentId !== null && busyCalls.has(id))) {
+        this.calls.delete(id);
+      }
+    }
+    for (const c of snapshot.calls) this.calls.set(c.id, fromConsoleCall(c));
+    this.staff = new Map(snapshot.staff.map((s) => [s.userId, s]));
+    const mine = this.meId === null ? undefined : this.staff.get(this.meId);
+    if (mine) this.me = mine;
+    this.snapshotAt = snapshot.at;
+    this.changed();
+  }
+
+  private applyPresence(p: Presence): void {
+    if (p.userId === this.meId) this.me = p;
+    this.staff.set(p.userId, p);
+    this.changed();
+  }
+
+  private applyOffer(offer: Offer): void {
+    this.offers = [...this.offers.filter((o) => o.offerId !== offer.offerId), offer];
+    this.changed();
+  }
+
+  private applyRevoked(r: OfferRevoked): void {
+    const gone = this.offers.find((o) =>
+      r.offerId === null ? o.item.id === r.itemId : o.offerId === r.offerId,
+    );
+    if (gone === undefined) return;
+    this.offers = this.offers.filter((o) => o !== gone);
+    this.revoked = { offer: gone, reason: r.reason, at: Date.now() };
+    this.changed();
+  }
+
+  private applyCall(c: CallSummary): void {
+    const known = this.calls.get(c.callId);
+    if (ENDED.has(c.status)) {
+      this.calls.delete(c.callId);
+      this.changed();
+      return;
+    }
+    const waiting = WAITING_STATUSES.includes(c.status);
+    this.calls.set(c.callId, {
+      id: c.callId,
+      externalId: c.externalId,
+      status: c.status,
+      from: c.from,
+      line: c.lineCode,
+      queue: c.queueCode,
+      priority: c.priority,
+      arrivedAt: c.arrivedAt,
+      waitingSince:
+        known?.waitingSince ??
+        (c.status === 'queued' || c.status === 'arrived' ? c.at : c.arrivedAt),
+      at: c.at,
+      offeredTo: waiting ? (known?.offeredTo ?? null) : null,
+      agentId: waiting ? null : (c.currentAgentId ?? c.answeredById),
+      dossier: known?.dossier ?? null,
+    });
+    if (!known?.dossier) this.fetchDossier(c.callId);
+    // The delta does not say whom a call rings at; the snapshot does.
+    if (c.status === 'offered') this.refreshSoon();
+    this.changed();
+  }
+
+  /** At most one snapshot request per interval, however many calls start ringing. */
+  private refreshSoon(): void {
+    if (this.refreshTimer !== null) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      realtime
+        .send('queue.snapshot', {})
+        .then((snapshot) => this.applySnapshot(snapshot))
+        .catch(() => undefined);
+    }, SNAPSHOT_REFRESH_MS);
+  }
+
+  private fetchDossier(id: string): void {
+    if (this.fetching.has(id)) return;
+    this.fetching.add(id);
+    api
+      .call(id)
+      .then((call) => {
+        const row = this.calls.get(id);
+        if (row && call.dossier) {
+          this.calls.set(id, { ...row, dossier: call.dossier });
+          this.changed();
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => this.fetching.delete(id));
+  }
+
+  private compute(): ConsoleState {
+    const all = [...this.calls.values()];
+    const byArrival = (a: BoardCall, b: BoardCall) =>
+      b.priority - a.priority || a.arrivedAt.localeCompare(b.arrivedAt);
+    return {
+      waiting: all.filter((c) => WAITING_STATUSES.includes(c.status)).sort(byArrival),
+      inProgress: all.filter((c) => !WAITING_STATUSES.includes(c.status)).sort(byArrival),
+      staff: [...this.staff.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+      snapshotAt: this.snapshotAt,
+      offers: this.offers,
+      revoked: this.revoked,
+      me: this.me,
+    };
+  }
+
+  private changed(): void {
+    this.state = this.compute();
+    this.listeners.forEach((l) => l());
+  }
+}
+
+function fromConsoleCall(c: ConsoleCall): BoardCall {
+  return {
+    id: c.id,
+    externalId: c.callId,
+    status: c.status,
+    from: c.from,
+    line: c.line,
+    queue: c.queue,
+    priority: c.priority,
+    arrivedAt: c.arrivedAt,
+    waitingSince: c.waitingSince,
+    at: c.waitingSince,
+    offeredTo: c.offeredTo,
+    agentId: null,
+    dossier: asDossier(c.dossier),
+  };
+}
+
+export const consoleStore = new ConsoleStore();
+
+export function useConsole(): ConsoleState {
+  return useSyncExternalStore(consoleStore.subscribe, consoleStore.getState);
+}
+
+export function useConnectionState() {
+  return useSyncExternalStore(
+    (l) => realtime.onState(l),
+    () => realtime.state,
+  );
+}

@@ -1,0 +1,156 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMutation } from '@tanstack/react-query';
+import type { BoardCall } from '@web/api/console-store';
+import { api } from '@web/api/endpoints';
+import { errorText } from '@web/api/errors';
+import type { Presence } from '@web/api/types';
+import { formatDuration, secondsSince, useNow } from '@web/components/time';
+import { useQueues } from '@web/components/use-queues';
+
+function who(call: BoardCall, t: (k: string) => string): string {
+  return call.dossier?.client?.name ?? t('dossier.unknownCaller');
+}
+
+/** Waiting and ringing calls with ticking waits and assignment; calls in progress and who has them. */
+export function CallsPanel({
+  waiting,
+  inProgress,
+  staff,
+}: {
+  waiting: BoardCall[];
+  inProgress: BoardCall[];
+  staff: Presence[];
+}) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const names = new Map(staff.map((s) => [s.userId, s.displayName]));
+  const free = staff.filter((s) => s.status === 'available' && s.state === 'idle');
+  return (
+    <>
+      <section className="card" aria-labelledby="waiting-calls-title">
+        <header className="card-head">
+          <h2 id="waiting-calls-title">{t('board.waiting')}</h2>
+          <span className="count" aria-label={t('board.waitingCount', { count: waiting.length })}>
+            {waiting.length}
+          </span>
+        </header>
+        {waiting.length === 0 ? (
+          <p className="muted">{t('board.noWaiting')}</p>
+        ) : (
+          <ul className="call-list" aria-label={t('board.waiting')}>
+            {waiting.map((call) => (
+              <WaitingRow
+                key={call.id}
+                call={call}
+                now={now}
+                free={free}
+                ringing={call.offeredTo ? (names.get(call.offeredTo) ?? null) : null}
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="card" aria-labelledby="in-progress-title">
+        <header className="card-head">
+          <h2 id="in-progress-title">{t('board.inProgress')}</h2>
+          <span className="count">{inProgress.length}</span>
+        </header>
+        {inProgress.length === 0 ? (
+          <p className="muted">{t('board.noInProgress')}</p>
+        ) : (
+          <ul className="call-list" aria-label={t('board.inProgress')}>
+            {inProgress.map((call) => (
+              <li key={call.id} className="call-row">
+                <div className="call-main">
+                  <span className="mono caller-sm">{call.from ?? t('offer.hiddenNumber')}</span>
+                  <span>{who(call, t)}</span>
+                </div>
+                <div className="call-meta">
+                  <span>
+                    {t('board.answeredBy', {
+                      name: call.agentId
+                        ? (names.get(call.agentId) ?? t('board.someone'))
+                        : t('board.someone'),
+                    })}
+                  </span>
+                  <span className="mono">{formatDuration(secondsSince(call.at, now))}</span>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
+function WaitingRow({
+  call,
+  now,
+  free,
+  ringing,
+}: {
+  call: BoardCall;
+  now: number;
+  free: Presence[];
+  ringing: string | null;
+}) {
+  const { t } = useTranslation();
+  const { nameOf } = useQueues(call.queue);
+  const [person, setPerson] = useState('');
+  const assign = useMutation({ mutationFn: (userId: string) => api.assignCall(call.id, userId) });
+  const waited = secondsSince(call.waitingSince, now);
+  const caller = call.from ?? t('offer.hiddenNumber');
+  return (
+    <li className={`call-row ${waited >= 60 ? 'call-long' : ''}`}>
+      <div className="call-main">
+        <span className="mono caller-sm">{caller}</span>
+        <span>{who(call, t)}</span>
+      </div>
+      <div className="call-meta">
+        <span className={`tag ${ringing ? 'tag-offered' : ''}`}>
+          {ringing
+            ? t('board.ringingAt', { name: ringing })
+            : // Offered but nobody's offer is pending (it expired or was declined): waiting again.
+              t(`callStatus.${call.status === 'offered' ? 'queued' : call.status}`)}
+        </span>
+        <span>{nameOf(call.queue) ?? t('dossier.none')}</span>
+        <span
+          className="mono wait"
+          aria-label={t('board.waitedFor', { time: formatDuration(waited) })}
+        >
+          {formatDuration(waited)}
+        </span>
+      </div>
+      <form
+        className="assign"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (person) assign.mutate(person);
+        }}
+      >
+        <select
+          aria-label={t('board.assignLabel', { caller })}
+          value={person}
+          onChange={(e) => setPerson(e.target.value)}
+        >
+          <option value="">{free.length ? t('board.choosePerson') : t('board.nobodyFree')}</option>
+          {free.map((p) => (
+            <option key={p.userId} value={p.userId}>
+              {p.displayName}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="btn btn-small" disabled={!person || assign.isPending}>
+          {t('board.assign')}
+        </button>
+      </form>
+      {assign.error ? (
+        <p role="alert" className="notice notice-error">
+          {errorText(t, assign.error)}
+        </p>
+      ) : null}
+    </li>
+  );
+}

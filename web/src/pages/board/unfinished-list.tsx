@@ -1,0 +1,74 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '@web/api/endpoints';
+import { errorText } from '@web/api/errors';
+import { realtime } from '@web/api/realtime';
+import { formatDateTime } from '@web/components/time';
+
+/** Missed and abandoned calls nobody has called back yet, oldest first. */
+export function UnfinishedList() {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const unfinished = useQuery({ queryKey: ['unfinished'], queryFn: api.unfinishedCalls });
+  const done = useMutation({
+    mutationFn: (id: string) => api.calledBack(id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['unfinished'] }),
+  });
+
+  useEffect(() => {
+    const refresh = () => void queryClient.invalidateQueries({ queryKey: ['unfinished'] });
+    const offs = [realtime.on('call.missed', refresh), realtime.on('call.abandoned', refresh)];
+    return () => offs.forEach((off) => off());
+  }, [queryClient]);
+
+  const items = unfinished.data?.items ?? [];
+  return (
+    <section className="card" aria-labelledby="unfinished-title">
+      <header className="card-head">
+        <h2 id="unfinished-title">{t('unfinished.title')}</h2>
+        <span className="count">{unfinished.data?.total ?? 0}</span>
+      </header>
+      {unfinished.error ? (
+        <p role="alert" className="notice notice-error">
+          {errorText(t, unfinished.error)}
+        </p>
+      ) : null}
+      {done.error ? (
+        <p role="alert" className="notice notice-error">
+          {errorText(t, done.error)}
+        </p>
+      ) : null}
+      {items.length === 0 && !unfinished.isLoading ? (
+        <p className="muted">{t('unfinished.none')}</p>
+      ) : (
+        <ul className="call-list" aria-label={t('unfinished.title')}>
+          {items.map((call) => {
+            const caller = call.fromNumber ?? t('offer.hiddenNumber');
+            return (
+              <li key={call.id} className="call-row">
+                <div className="call-main">
+                  <span className="mono caller-sm">{caller}</span>
+                  <span className={`tag tag-${call.outcome}`}>{t(`outcome.${call.outcome}`)}</span>
+                </div>
+                <div className="call-meta">
+                  <span className="mono">{formatDateTime(call.arrivedAt, i18n.language)}</span>
+                  <span>{call.queueCode ?? ''}</span>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    disabled={done.isPending}
+                    aria-label={t('unfinished.calledBackLabel', { caller })}
+                    onClick={() => done.mutate(call.id)}
+                  >
+                    {t('unfinished.calledBack')}
+                  </button>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,125 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
+import { useConsole } from '@web/api/console-store';
+import { api } from '@web/api/endpoints';
+import { useNow } from '@web/components/time';
+import { useQueues } from '@web/components/use-queues';
+import { hasAnyRole, useSession } from '@web/pages/shell/use-session';
+import { AlertFeed } from '@web/pages/wallboard/alert-feed';
+import { useLive } from '@web/pages/wallboard/live-store';
+import { QueueTile } from '@web/pages/wallboard/queue-tile';
+import { StaffTable } from '@web/pages/wallboard/staff-table';
+import { useStaffToday } from '@web/pages/wallboard/use-staff-today';
+import '@web/pages/wallboard/wallboard.css';
+
+/**
+ * The supervisor's wallboard: a tile per queue from `stats.live`, the alert feed and the staff
+ * table. TV mode hides everything but the tiles and the feed and goes full screen.
+ */
+export function WallboardPage() {
+  const { t, i18n } = useTranslation();
+  const live = useLive();
+  const board = useConsole();
+  const current = useSession();
+  const now = useNow();
+  const { nameOf } = useQueues();
+  const [tv, setTv] = useState(false);
+  const supervisor = current !== null && hasAnyRole(current, ['supervisor']);
+  // Staff changes reach the supervisors' room only; an admin's table asks every few seconds.
+  const polled = useQuery({
+    queryKey: ['wallboard', 'presence'],
+    queryFn: api.staffPresence,
+    enabled: !supervisor,
+    refetchInterval: 5000,
+  });
+  const staff = supervisor ? board.staff : (polled.data ?? board.staff);
+  const snapshot = live.snapshot;
+  const today = useStaffToday(snapshot?.todayFrom ?? null, snapshot?.timeZone ?? null);
+
+  useEffect(() => {
+    document.documentElement.classList.toggle('tv-mode', tv);
+    if (!tv) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setTv(false);
+    const onFullscreen = () => document.fullscreenElement === null && setTv(false);
+    window.addEventListener('keydown', onKey);
+    document.addEventListener('fullscreenchange', onFullscreen);
+    return () => {
+      document.documentElement.classList.remove('tv-mode');
+      window.removeEventListener('keydown', onKey);
+      document.removeEventListener('fullscreenchange', onFullscreen);
+    };
+  }, [tv]);
+
+  const enterTv = () => {
+    setTv(true);
+    // Not allowed without a user gesture or in some kiosks: TV mode still works in the window.
+    document.documentElement.requestFullscreen?.().catch(() => undefined);
+  };
+  const leaveTv = () => {
+    setTv(false);
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+  };
+
+  const elapsed = Math.max(0, Math.floor((now - live.receivedAt) / 1000));
+  const queues = [...(snapshot?.queues ?? [])].sort((a, b) =>
+    (nameOf(a.queueCode) ?? '').localeCompare(nameOf(b.queueCode) ?? ''),
+  );
+  const totals = queues.reduce(
+    (s, q) => ({ waiting: s.waiting + q.waiting, offered: s.offered + q.today.offered }),
+    { waiting: 0, offered: 0 },
+  );
+
+  return (
+    <div className={tv ? 'wallboard wallboard-tv' : 'wallboard'}>
+      <header className="wb-head">
+        <h1>{t('wallboard.title')}</h1>
+        <span className="muted">
+          {t('wallboard.summary', { waiting: totals.waiting, offered: totals.offered })}
+        </span>
+        {snapshot ? (
+          <span className={live.stale ? 'wb-updated stale' : 'wb-updated muted'} role="status">
+            {live.stale
+              ? t('wallboard.stale')
+              : t('wallboard.updated', {
+                  time: new Date(snapshot.at).toLocaleTimeString(i18n.language),
+                })}
+          </span>
+        ) : null}
+        {tv ? (
+          <button type="button" className="btn btn-small" onClick={leaveTv}>
+            {t('wallboard.leaveTv')}
+          </button>
+        ) : (
+          <button type="button" className="btn btn-small" onClick={enterTv}>
+            {t('wallboard.tv')}
+          </button>
+        )}
+      </header>
+      {snapshot === null ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : queues.length === 0 ? (
+        <p className="muted">{t('wallboard.noQueues')}</p>
+      ) : (
+        <div className="tiles" role="list" aria-label={t('wallboard.queues')}>
+          {queues.map((q) => (
+            <div role="listitem" key={q.queueId}>
+              <QueueTile
+                queue={q}
+                name={nameOf(q.queueCode) ?? q.queueCode}
+                thresholds={snapshot.thresholds}
+                elapsedSeconds={q.waiting > 0 ? elapsed : 0}
+              />
+            </div>
+          ))}
+        </div>
+      )}
+      <div className="wb-lower">
+        {tv ? null : (
+          <StaffTable staff={staff} today={today} calls={board.inProgress} nameOf={nameOf} />
+        )}
+        <AlertFeed feed={live.feed} nameOf={nameOf} />
+      </div>
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@/config/config.module';
 import { DatabaseModule } from '@/database/database.module';
+import { DomainEventsModule } from '@/common/events/domain-events.module';
 import { LoggerModule } from '@/common/logging/logger.module';
 import { OutboxModule } from '@/outbox/outbox.module';
 import { QueueModule } from '@/queue/queue.module';
@@ -9,7 +10,7 @@ import { RedisModule } from '@/redis/redis.module';
 
 /**
  * Infrastructure every process needs: config, logs, PostgreSQL, Redis, queues, socket publishing,
- * the transactional outbox.
+ * the transactional outbox, the host of domain-event reactions.
  */
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { RedisModule } from '@/redis/redis.module';
     QueueModule,
     RealtimeModule,
     OutboxModule,
+    DomainEventsModule,
   ],
   exports: [ConfigModule, RedisModule, QueueModule, RealtimeModule, OutboxModule],
 })

@@ -21,8 +21,22 @@ class Delivery<E> {
   }
 }
 
-export interface ReactionOptions<E> {
-  /** The events this reaction wants; the others count as handled at once. */
+/** Who recorded the change an event reports, for buses whose events carry a `source`. */
+export type SourceOf<E> = E extends { source?: infer S } ? Exclude<S, undefined> : never;
+
+/** Events of these types, and (when given) only from these sources. */
+export interface Hearing<E extends { type: string }> {
+  events: readonly E['type'][];
+  sources?: readonly SourceOf<E>[];
+}
+
+export interface ReactionOptions<E extends { type: string }> {
+  /**
+   * What this reaction hears, declared: an event matching none of these clauses counts as handled
+   * at once. A reaction to others' changes names their sources instead of filtering its own echo.
+   */
+  hears?: readonly Hearing<E>[];
+  /** A further condition on the event's content, after `hears`. */
   select?: (event: E) => boolean;
   /** Reactions of this kind running at once in this process. */
   concurrency: number;
@@ -37,7 +51,7 @@ export interface ReactionOptions<E> {
  * Reactions run in small pools per kind (`concurrency`); `events$` is for listeners that only
  * take a hint (a debounced recompute) and need no delivery guarantee.
  */
-export class DomainEventBus<E> {
+export class DomainEventBus<E extends { type: string }> {
   private readonly deliveries = new Subject<Delivery<E>>();
   private reactions = 0;
   readonly events$: Observable<E>;
@@ -60,7 +74,9 @@ export class DomainEventBus<E> {
     const subscription = this.deliveries
       .pipe(
         filter((delivery) => {
-          if (options.select === undefined || options.select(delivery.event)) return true;
+          if (heard(options.hears, delivery.event) && (options.select?.(delivery.event) ?? true)) {
+            return true;
+          }
           delivery.settle(true);
           return false;
         }),
@@ -81,4 +97,17 @@ export class DomainEventBus<E> {
     });
     return subscription;
   }
+}
+
+function heard<E extends { type: string }>(
+  hears: readonly Hearing<E>[] | undefined,
+  event: E,
+): boolean {
+  if (hears === undefined) return true;
+  const source = (event as { source?: unknown }).source;
+  return hears.some(
+    (h) =>
+      h.events.includes(event.type) &&
+      (h.sources === undefined || (h.sources as readonly unknown[]).includes(source)),
+  );
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CallChangesHandler } from '@/modules/calls/call-changes.handler';
 import { CallIngestService } from '@/modules/calls/call-ingest.service';
+import { CallStepsRepository } from '@/modules/calls/call-steps.repository';
+import { CallStepsService } from '@/modules/calls/call-steps.service';
 import { CallsController } from '@/modules/calls/calls.controller';
 import { CodeMappingRepository } from '@/modules/calls/code-mappings/code-mapping.repository';
 import { CodeMappingsController } from '@/modules/calls/code-mappings/code-mappings.controller';
@@ -13,8 +15,9 @@ import { TelephonyService } from '@/modules/calls/telephony.service';
 
 /**
  * Calls: telephony ingest, manual registration, the call log and dossiers. Other features react
- * to CallsEventBus and record their own steps through CallsService.appendEvents; the PBX history
- * import and connector write telephony facts through CallIngestService, like the HTTP ingest.
+ * to CallsEventBus and record their own steps through CallStepsService (by call id, no code look-ups);
+ * the PBX history import and connector write telephony facts through CallIngestService, like the
+ * HTTP ingest.
  */
 @Module({
   controllers: [TelephonyController, CallsController, CodeMappingsController],
@@ -25,9 +28,11 @@ import { TelephonyService } from '@/modules/calls/telephony.service';
     DossierService,
     TelephonyService,
     CallsEventBus,
+    CallStepsService,
+    CallStepsRepository,
     CodeMappingRepository,
     CodeMappingsService,
   ],
-  exports: [CallsService, CallsEventBus, DossierService, CallIngestService],
+  exports: [CallsService, CallsEventBus, DossierService, CallStepsService, CallIngestService],
 })
 export class CallsModule {}

@@ -6,8 +6,8 @@ import { AppConfig } from '@/config/app-config';
 import { hasAnyRole, Principal } from '@/common/auth/roles';
 import { AppError } from '@/common/errors/app-error';
 import { PageQueryDto } from '@/common/pagination/page.dto';
-import { CallIngestService, IngestResult } from '@/modules/calls/call-ingest.service';
-import { CallEventType, compareEvents } from '@/modules/calls/call-projection';
+import { CallIngestService } from '@/modules/calls/call-ingest.service';
+import { compareEvents } from '@/modules/calls/call-projection';
 import {
   ListCallsQueryDto,
   RegisterCallDto,
@@ -21,20 +21,9 @@ import { Line } from '@/modules/directory/entities/line.entity';
 import { Queue } from '@/modules/directory/entities/queue.entity';
 import { sameTextPattern } from '@/modules/directory/like-pattern';
 import { normalizePhone } from '@/modules/directory/phone-number';
-import { pgArray } from '@/database/pg-array';
 import { outboxMessage } from '@/outbox/outbox.catalogue';
 import { OutboxRepository } from '@/outbox/outbox.repository';
 import { OutboxRelay } from '@/outbox/outbox.relay';
-
-/** An event another feature (routing) records on a call it knows by id. */
-export interface AppendedCallEvent {
-  /** An idempotency key, e.g. derived from an offer id; generated when absent. */
-  id?: string;
-  type: CallEventType;
-  at: Date;
-  queue?: string | null;
-  agent?: string | null;
-}
 
 const UNFINISHED_OUTCOMES = ['missed', 'abandoned'] as const;
 
@@ -105,75 +94,6 @@ export class CallsService {
     const id = callIds.get(externalId);
     if (!id) throw new Error(`registered call ${externalId} was not stored`);
     return this.load(id);
-  }
-
-  /**
-   * For features that act on a call (routing): the events join the call's log and projection.
-   * Returns, per event, whether it was new; `note` is appended to the call's note in the same
-   * transaction, and only if one of the events was new.
-   */
-  async appendEvents(
-    callId: string,
-    events: readonly AppendedCallEvent[],
-    options: { note?: string } = {},
-  ): Promise<IngestResult['statuses']> {
-    const [result] = await this.appendToCalls([{ callId, events, note: options.note }]);
-    if (result instanceof AppError) throw result;
-    return result;
-  }
-
-  /**
-   * appendEvents for several calls in one ingest transaction, so a busy router records its
-   * steps in a few statements rather than a transaction per step. Per entry: the statuses of
-   * its events, or CALL_NOT_FOUND. At most one entry per call may carry a note.
-   */
-  async appendToCalls(
-    entries: readonly { callId: string; events: readonly AppendedCallEvent[]; note?: string }[],
-  ): Promise<(IngestResult['statuses'] | AppError)[]> {
-    const ids = [...new Set(entries.map((e) => e.callId))];
-    const rows = await this.em
-      .getConnection()
-      .execute<{ id: string; external_id: string; line_code: string | null }[]>(
-        `select id, external_id, line_code from calls where id = any(?::uuid[])`,
-        [pgArray(ids)],
-      );
-    const calls = new Map(rows.map((r) => [r.id, r]));
-    const incoming: IncomingCallEvent[] = [];
-    const notes = new Map<string, string>();
-    for (const entry of entries) {
-      const call = calls.get(entry.callId);
-      if (!call) continue;
-      if (entry.note !== undefined) notes.set(call.external_id, entry.note);
-      for (const event of entry.events) {
-        incoming.push({
-          id: event.id ?? `system:${randomUUID()}`,
-          callId: call.external_id,
-          type: event.type,
-          at: event.at,
-          line: call.line_code,
-          queue: event.queue ?? null,
-          agent: event.agent ?? null,
-          from: null,
-          to: null,
-        });
-      }
-    }
-    const { statuses } =
-      incoming.length === 0
-        ? { statuses: [] }
-        : await this.ingest.ingest(incoming, {
-            source: 'system',
-            notes: notes.size === 0 ? undefined : notes,
-          });
-    let next = 0;
-    return entries.map((entry) => {
-      if (!calls.has(entry.callId)) {
-        return new AppError('CALL_NOT_FOUND', `Call ${entry.callId} does not exist`);
-      }
-      const own = statuses.slice(next, next + entry.events.length);
-      next += entry.events.length;
-      return own;
-    });
   }
 
   async list(query: ListCallsQueryDto): Promise<[Call[], number]> {

@@ -1,13 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnModuleDestroy,
-  OnModuleInit,
-} from '@nestjs/common';
-import { mergeMap, Subscription } from 'rxjs';
-import { InFlight } from '@/common/lifecycle/in-flight';
+import { Injectable } from '@nestjs/common';
+import { OnDomainEvent } from '@/common/events/on-domain-event.decorator';
 import { CallDomainEvent, CallsEventBus } from '@/modules/calls/calls.events';
 import { Client } from '@/modules/directory/entities/client.entity';
 import { missedCallAlert, thresholdAlert } from '@/modules/notifications/alert-rules';
@@ -26,50 +19,34 @@ const CONCURRENCY = 4;
  * and the relay delivers the event again until it is.
  */
 @Injectable()
-export class AlertRulesListener
-  implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown
-{
-  private readonly logger = new Logger('AlertRules');
-  private readonly subscriptions: Subscription[] = [];
-  private readonly inFlight = new InFlight();
-
+export class AlertRulesListener {
   constructor(
     private readonly em: EntityManager,
-    private readonly calls: CallsEventBus,
-    private readonly stats: StatsEventBus,
     private readonly notifications: NotificationsService,
     private readonly users: UsersService,
   ) {}
 
-  onModuleInit(): void {
-    this.subscriptions.push(
-      this.calls.react(
-        {
-          select: (event) => event.type === 'call.missed' || event.type === 'call.abandoned',
-          concurrency: CONCURRENCY,
-        },
-        (event) => this.alerting(() => this.onCall(event)),
-      ),
-      this.stats.events$
-        .pipe(mergeMap((event) => this.safely(() => this.onStats(event)), CONCURRENCY))
-        .subscribe(),
-    );
+  @OnDomainEvent(CallsEventBus, {
+    hears: [{ events: ['call.missed', 'call.abandoned'] }],
+    concurrency: CONCURRENCY,
+  })
+  async onCallClosed(event: CallDomainEvent): Promise<void> {
+    await this.alert(await this.onCall(event));
   }
 
-  onModuleDestroy(): void {
-    this.subscriptions.forEach((s) => s.unsubscribe());
-  }
-
-  /** Alerts being enqueued finish while Redis is still open. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.inFlight.settle(5_000);
+  @OnDomainEvent(StatsEventBus, {
+    hears: [{ events: ['stats.threshold'] }],
+    concurrency: CONCURRENCY,
+  })
+  async onThreshold(event: StatsDomainEvent): Promise<void> {
+    await this.alert(await this.onStats(event));
   }
 
   private async onCall(event: CallDomainEvent): Promise<NotifyInput | null> {
     if (!event.live || (event.type !== 'call.missed' && event.type !== 'call.abandoned')) {
       return null;
     }
-    const em = this.em.fork();
+    const em = this.em;
     const client =
       event.clientId !== null
         ? await em.findOne(Client, { id: event.clientId }, { fields: ['name', 'curator'] })
@@ -87,30 +64,7 @@ export class AlertRulesListener
     return thresholdAlert(event, await this.users.activeIdsWithRole('supervisor'));
   }
 
-  /** An alert that cannot be sent is logged; it must never break the stream for the next one. */
-  private async safely(rule: () => Promise<NotifyInput | null>): Promise<void> {
-    try {
-      await this.alerting(rule);
-    } catch {
-      // logged by alerting
-    }
-  }
-
-  /** Logged and rethrown, so the outbox delivers a call event whose alert was not sent again. */
-  private async alerting(rule: () => Promise<NotifyInput | null>): Promise<void> {
-    try {
-      await this.inFlight.track(
-        (async () => {
-          const alert = await rule();
-          if (alert) await this.notifications.notify(alert);
-        })(),
-      );
-    } catch (err) {
-      this.logger.error(
-        { err: err instanceof Error ? err.message : String(err) },
-        'alert not sent',
-      );
-      throw err;
-    }
+  private async alert(alert: NotifyInput | null): Promise<void> {
+    if (alert) await this.notifications.notify(alert);
   }
 }

@@ -1,6 +1,6 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { CallsService } from '@/modules/calls/calls.service';
+import { CallStepsService } from '@/modules/calls/call-steps.service';
 import { DossierService } from '@/modules/calls/dossier.service';
 import {
   CallLedger,
@@ -23,9 +23,10 @@ const MAX_BATCH = 500;
  * Routing's view of the calls feature. Routing runs from socket handlers, jobs and event
  * subscriptions, none of which has an HTTP request context, so each batch gets its own.
  *
- * Router events are recorded one ingest transaction at a time per process: whatever arrives
- * while one is in flight goes into the next, together. Idle, an event is recorded at once;
- * busy, a dozen statements serve many offers instead of each offer paying for its own.
+ * Router steps go straight into the call's log by call id (CallStepsService, not the telephony
+ * ingest), one transaction at a time per process: whatever arrives while one is in flight goes
+ * into the next, together. Idle, a step is recorded at once; busy, five statements serve many
+ * offers instead of each offer paying for its own.
  */
 @Injectable()
 export class CallsLedgerAdapter extends CallLedger {
@@ -34,7 +35,7 @@ export class CallsLedgerAdapter extends CallLedger {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly calls: CallsService,
+    private readonly steps: CallStepsService,
     private readonly dossiers: DossierService,
   ) {
     super();
@@ -58,7 +59,7 @@ export class CallsLedgerAdapter extends CallLedger {
     }
   }
 
-  /** A call's note is keyed by call in the ingest, so an event with a note goes alone. */
+  /** A note is appended per call, so a step with a note goes alone. */
   private nextBatch(): PendingEvent[] {
     const first = this.pending[0];
     if (first.event.note !== undefined) return this.pending.splice(0, 1);
@@ -69,14 +70,14 @@ export class CallsLedgerAdapter extends CallLedger {
   private async recordBatch(batch: PendingEvent[]): Promise<void> {
     try {
       const results = await RequestContext.create(this.orm.em, () =>
-        this.calls.appendToCalls(
-          batch.map(({ callId, event: { note, ...event } }) => ({ callId, events: [event], note })),
+        this.steps.record(
+          batch.map(({ callId, event: { note, ...step } }) => ({ callId, step, note })),
         ),
       );
       batch.forEach((p, i) => {
         const result = results[i];
         if (result instanceof Error) p.reject(result);
-        else p.resolve(result[0] === 'accepted');
+        else p.resolve(result === 'accepted');
       });
     } catch (err) {
       // One bad event must not fail the others it happened to share a transaction with.

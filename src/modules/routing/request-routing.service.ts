@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '@/common/errors/app-error';
 import { AppConfig } from '@/config/app-config';
 import { pgArray } from '@/database/pg-array';
 import { JobProducer } from '@/queue/job-producer.service';
 import { rooms } from '@/realtime/realtime.events';
 import { RealtimePublisher } from '@/realtime/realtime.publisher';
-import { REDIS } from '@/redis/redis.module';
+import { staffStateSql } from '@/modules/staff/staff-state.repository';
 import { RequestDesk, TakenRequest } from '@/modules/routing/routing.ports';
+import { WaitingWorkRepository } from '@/modules/routing/waiting-work.repository';
 import { RoutableRequest, RoutingRepository } from '@/modules/routing/routing.repository';
-import { decideRouting } from '@/modules/routing/strategies';
+import { ClaimedOffer, RoutingKind, RoutingPipeline } from '@/modules/routing/routing-pipeline';
 import { inOfferOrder, isUniqueViolation } from '@/modules/routing/offer-claims';
-
-interface ClaimedOffer {
-  staffId: string;
-  offerId: string;
-}
 
 /**
  * Offers open requests nobody holds through their queue's strategy, like calls: the same pure
@@ -32,55 +27,38 @@ interface ClaimedOffer {
 @Injectable()
 export class RequestRoutingService {
   private readonly logger = new Logger('RequestRouting');
+  private readonly hooks: RoutingKind<RoutableRequest>;
 
   constructor(
     private readonly em: EntityManager,
     private readonly repo: RoutingRepository,
+    private readonly waiting: WaitingWorkRepository,
     private readonly jobs: JobProducer,
     private readonly publisher: RealtimePublisher,
     private readonly config: AppConfig,
     private readonly desk: RequestDesk,
-    @Inject(REDIS) private readonly redis: Redis,
-  ) {}
-
-  async routeRequest(requestId: string, trigger: string): Promise<string[]> {
-    const [request, { candidates, excluded }] = await Promise.all([
-      this.repo.loadRequest(requestId),
-      this.repo.candidatesFor(requestId, 'request'),
-    ]);
-    if (!request || !request.queueId || !request.strategy) return [];
-    if (request.status !== 'open' || request.held || request.pendingOffer) return [];
-    const roundRobin = request.strategy === 'round-robin';
-    const cursorKey = `${this.config.redis.prefix}:routing:rr-requests:${request.queueId}`;
-    const decision = decideRouting({
-      strategy: request.strategy,
-      candidates,
-      item: {
+    private readonly pipeline: RoutingPipeline,
+  ) {
+    this.hooks = {
+      kind: 'request',
+      load: (id) => this.repo.loadRequest(id),
+      candidates: (id) => this.repo.candidatesFor(id, 'request'),
+      routable: (request) => request.status === 'open' && !request.held && !request.pendingOffer,
+      workItem: (request) => ({
         kind: 'request',
         id: request.id,
         priority: request.priority,
         waitingSince: request.createdAt,
         curatorId: request.curatorId,
         requiredSkill: 1,
-      },
-      capacity: { maxCalls: 1, maxRequests: this.config.routing.maxOpenRequests },
-      now: new Date(),
-      excluded,
-      roundRobinCursor: roundRobin ? await this.redis.get(cursorKey) : null,
-    });
-    const claimed =
-      decision.ordered.length === 0
-        ? []
-        : await this.claim(request, decision.ordered, decision.ringAll);
-    const offeredTo = claimed.map((c) => c.staffId);
-    await Promise.all([
-      ...claimed.map((c) => this.afterOffer(request, c)),
-      this.repo.recordDecision('request', request.id, decision, trigger, offeredTo),
-      offeredTo.length > 0 && roundRobin
-        ? this.redis.set(cursorKey, offeredTo[0], 'EX', 86400)
-        : null,
-    ]);
-    return offeredTo;
+      }),
+      claim: (request, ordered, ringAll) => this.claim(request, ordered, ringAll),
+      offered: (request, offer) => this.afterOffer(request, offer),
+    };
+  }
+
+  routeRequest(requestId: string, trigger: string): Promise<string[]> {
+    return this.pipeline.route(this.hooks, requestId, trigger);
   }
 
   /**
@@ -157,7 +135,10 @@ export class RequestRoutingService {
    * request may go to someone else who has waited longer; the loop then tries the next.
    */
   async drainFor(userId: string): Promise<void> {
-    const waiting = await this.repo.waitingRequestsFor(userId, this.config.routing.maxOpenRequests);
+    const waiting = await this.waiting.waitingRequestsFor(
+      userId,
+      this.config.routing.maxOpenRequests,
+    );
     for (const requestId of waiting) {
       const offered = await this.routeRequest(requestId, 'staff-available');
       if (offered.includes(userId)) return;
@@ -187,8 +168,7 @@ export class RequestRoutingService {
              select s.user_id, t.ord
                from unnest(?::uuid[]) with ordinality as t(user_id, ord)
                join staff_presence s on s.user_id = t.user_id
-              where s.status = 'available' and s.state = 'idle'
-                and (s.cooldown_until is null or s.cooldown_until <= now())
+              where ${staffStateSql.claimable('s', 'request')}
                 and not exists (select 1 from offers o where o.item_id = ? and o.status = 'pending')
                 and not exists (select 1 from offers o where o.staff_id = s.user_id
                                    and o.kind = 'request' and o.status = 'pending')

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RequestRoutingService } from '@/modules/routing/request-routing.service';
-import { RoutingRepository } from '@/modules/routing/routing.repository';
-import { RoutingService } from '@/modules/routing/routing.service';
+import { WaitingWorkRepository } from '@/modules/routing/waiting-work.repository';
+import { CallRoutingService } from '@/modules/routing/call-routing.service';
 
 /** How long a new call or request is left to the live reaction before the sweep steps in. */
 export const RECOVERY_GRACE_SECONDS = 10;
@@ -19,8 +19,8 @@ export class RoutingRecoveryService {
   private readonly logger = new Logger('RoutingRecovery');
 
   constructor(
-    private readonly repo: RoutingRepository,
-    private readonly routing: RoutingService,
+    private readonly repo: WaitingWorkRepository,
+    private readonly routing: CallRoutingService,
     private readonly requests: RequestRoutingService,
   ) {}
 

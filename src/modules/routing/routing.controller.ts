@@ -2,13 +2,13 @@ import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@/common/auth/access.decorator';
 import { RoutingDecisionDto } from '@/modules/routing/dto/offer.dto';
-import { RoutingService } from '@/modules/routing/routing.service';
+import { RoutingRepository } from '@/modules/routing/routing.repository';
 
 @ApiTags('routing')
 @ApiBearerAuth()
 @Controller()
 export class RoutingController {
-  constructor(private readonly routing: RoutingService) {}
+  constructor(private readonly routing: RoutingRepository) {}
 
   /** Explainable routing: every decision for the call, with candidates, order and reason. */
   @Roles('admin', 'supervisor', 'receptionist')

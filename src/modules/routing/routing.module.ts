@@ -13,22 +13,41 @@ import { RequestRoutingService } from '@/modules/routing/request-routing.service
 import { RequestsDeskAdapter } from '@/modules/routing/requests-desk.adapter';
 import { CallLedger, RequestDesk } from '@/modules/routing/routing.ports';
 import { RoutingRepository } from '@/modules/routing/routing.repository';
-import { RoutingService } from '@/modules/routing/routing.service';
+import { WaitingWorkRepository } from '@/modules/routing/waiting-work.repository';
+import { CallLifecycleService } from '@/modules/routing/call-lifecycle.service';
+import { CallOffersService } from '@/modules/routing/call-offers.service';
+import { CallRoutingService } from '@/modules/routing/call-routing.service';
+import { OfferAnswersService } from '@/modules/routing/offer-answers.service';
+import { OffersRepository } from '@/modules/routing/offers.repository';
+import { RedisRoundRobinCursors } from '@/modules/routing/round-robin-cursors';
+import {
+  DecisionLog,
+  RoundRobinCursors,
+  RoutingPipeline,
+} from '@/modules/routing/routing-pipeline';
 
 /** Imported by the API and the worker: both react to events and run the same routing logic. */
 @Module({
   imports: [StaffModule, CallsModule, RequestsModule, PlannerModule],
   controllers: [RoutingController, CallActionsController],
   providers: [
-    RoutingService,
+    RoutingPipeline,
+    CallRoutingService,
     RequestRoutingService,
+    CallOffersService,
+    CallLifecycleService,
+    OfferAnswersService,
+    OffersRepository,
     RoutingRecoveryService,
     CallActionsService,
     RoutingRepository,
+    WaitingWorkRepository,
     RoutingEventsListener,
     { provide: CallLedger, useClass: CallsLedgerAdapter },
     { provide: RequestDesk, useClass: RequestsDeskAdapter },
+    { provide: DecisionLog, useExisting: RoutingRepository },
+    { provide: RoundRobinCursors, useClass: RedisRoundRobinCursors },
   ],
-  exports: [RoutingService, RoutingRecoveryService],
+  exports: [OfferAnswersService, CallLifecycleService, RoutingRecoveryService],
 })
 export class RoutingModule {}

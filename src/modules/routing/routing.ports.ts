@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CallEventType } from '@/modules/calls/call-projection';
+import type { RouterStepType, StepAgent } from '@/modules/calls/call-steps.service';
 import type { OutboxMessage } from '@/outbox/outbox.catalogue';
 
 /**
@@ -9,12 +9,10 @@ import type { OutboxMessage } from '@/outbox/outbox.catalogue';
 export interface RouterCallEvent {
   /** Idempotency key of the event, derived from the offer or call it concerns. */
   id: string;
-  type: Extract<
-    CallEventType,
-    'queued' | 'offered' | 'answered' | 'missed' | 'transferred' | 'ended'
-  >;
+  type: RouterStepType;
   at: Date;
-  agent: string | null;
+  /** The person by user id and username, as routing already read them: no look-up by code. */
+  agent: StepAgent | null;
   queue: string | null;
   /** Appended to the call's note together with the event, only if the event is new. */
   note?: string;

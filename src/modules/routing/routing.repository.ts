@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { QueueStrategy } from '@/modules/directory/entities/queue.entity';
-import { pgArray } from '@/database/pg-array';
+import { RoutingDecisionRecord } from '@/modules/routing/entities/routing-decision.entity';
+import { DecisionLog } from '@/modules/routing/routing-pipeline';
 import type { Candidate, RoutingDecision, WorkItem } from '@/modules/routing/routing.types';
 
 export interface RoutableCall {
@@ -114,9 +115,9 @@ type WorkItemKind = WorkItem['kind'];
 /** Where an item's queue is found; a fixed map, so the table name is never caller input. */
 const ITEM_TABLES: Record<WorkItemKind, string> = { call: 'calls', request: 'requests' };
 
-const WAITING_STATUSES = ['arrived', 'queued', 'transferred', 'offered'];
+export const WAITING_STATUSES = ['arrived', 'queued', 'transferred', 'offered'];
 /** Answered and waiting can only be a call transferred after its first answer: a new leg. */
-const WAITING_OUTCOMES = ['in_progress', 'answered'];
+export const WAITING_OUTCOMES = ['in_progress', 'answered'];
 /** The caller hung up, never got a channel, or the router gave up and a callback is due. */
 const CLOSED_STATUSES = ['ended', 'abandoned', 'blocked', 'missed'];
 
@@ -132,10 +133,18 @@ export function isClosed(call: { status: string }): boolean {
   return CLOSED_STATUSES.includes(call.status);
 }
 
-/** The reads routing needs, each one indexed query; writes that must be atomic live in the service. */
+/** The reads routing needs, each one indexed query, and the decision log. */
 @Injectable()
-export class RoutingRepository {
-  constructor(private readonly em: EntityManager) {}
+export class RoutingRepository extends DecisionLog {
+  constructor(private readonly em: EntityManager) {
+    super();
+  }
+
+  async decisionsFor(itemId: string): Promise<RoutingDecisionRecord[]> {
+    return this.em
+      .fork()
+      .find(RoutingDecisionRecord, { itemId }, { orderBy: { at: 'asc', id: 'asc' } });
+  }
 
   async loadCall(callId: string): Promise<RoutableCall | null> {
     const rows = await this.em.getConnection().execute<CallRow[]>(
@@ -258,18 +267,6 @@ export class RoutingRepository {
     return { candidates, excluded: new Set(rows.filter((r) => r.excluded).map((r) => r.staff_id)) };
   }
 
-  /**
-   * The call the person is on, as staff presence records it (accepted or answered by them).
-   * Pass `tx` to read inside a transaction that holds the call's row lock.
-   */
-  async holds(userId: string, callId: string, tx?: EntityManager): Promise<boolean> {
-    const sql = `select user_id from staff_presence where user_id = ? and current_call_id = ?`;
-    const rows = tx
-      ? await tx.execute<{ user_id: string }[]>(sql, [userId, callId])
-      : await this.em.getConnection().execute<{ user_id: string }[]>(sql, [userId, callId]);
-    return rows.length > 0;
-  }
-
   /** Took the call at some point: answered it, or accepted an offer of it. */
   async hasHandled(userId: string, callId: string): Promise<boolean> {
     const rows = await this.em.getConnection().execute<{ id: string }[]>(
@@ -300,33 +297,6 @@ export class RoutingRepository {
     return rows.length > 0;
   }
 
-  /**
-   * Unheld open requests in the person's queues that nobody is being offered and they have not
-   * turned down, in serving order; none when the person has no room for a request right now
-   * (not available and idle, an offer of a request pending, or `maxOpen` requests held).
-   */
-  async waitingRequestsFor(userId: string, maxOpen: number, limit = 20): Promise<string[]> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
-      `select r.id
-         from requests r
-         join queue_members m on m.queue_id = r.queue_id and m.user_id = ?
-         join staff_presence p on p.user_id = m.user_id and p.status = 'available' and p.state = 'idle'
-                              and (p.cooldown_until is null or p.cooldown_until <= now())
-        where r.status = 'open' and r.current_assignee_id is null
-          and not exists (select 1 from offers o where o.item_id = r.id and o.status = 'pending')
-          and not exists (select 1 from offers x where x.item_id = r.id and x.staff_id = p.user_id
-                                                   and x.status in ('declined', 'expired'))
-          and not exists (select 1 from offers y where y.staff_id = p.user_id
-                                                   and y.kind = 'request' and y.status = 'pending')
-          and (select count(*) from requests h
-                where h.current_assignee_id = p.user_id and h.status = 'open') < ?
-        order by r.priority desc, r.created_at asc, r.id asc
-        limit ?`,
-      [userId, maxOpen, limit],
-    );
-    return rows.map((r) => r.id);
-  }
-
   /** One statement rather than a unit of work: this runs for every routing decision. */
   async recordDecision(
     kind: WorkItemKind,
@@ -354,69 +324,5 @@ export class RoutingRepository {
         reason,
       ],
     );
-  }
-
-  /**
-   * Live waiting calls that nothing is routing: no pending offer, nobody on them, and no routing
-   * decision since the last event that asks for one (arrival, a telephony queue step, a
-   * transfer). That is a reaction lost with a process killed between the commit of the event and
-   * routing it. `graceSeconds` leaves the live reaction time to happen first.
-   */
-  async strandedCalls(graceSeconds: number, limit: number): Promise<string[]> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
-      `select c.id
-         from calls c
-        where c.status = any(?::text[]) and c.outcome = any(?::text[]) and c.queue_id is not null
-          and c.last_event_at > now() - interval '6 hours'
-          and c.updated_at < now() - make_interval(secs => ?)
-          and not exists (select 1 from offers o where o.item_id = c.id and o.status = 'pending')
-          and not exists (select 1 from staff_presence h where h.current_call_id = c.id)
-          -- The built-in Asterisk connector (observe mode) and the history import write ids
-          -- 'pbx:…': Asterisk's own queue rings someone for those calls, we must not as well.
-          and not exists (select 1 from call_events p where p.call_id = c.id and p.id like 'pbx:%')
-          and not exists (
-            select 1 from routing_decisions d
-             where d.item_id = c.id
-               and d.at >= (select max(e.received_at) from call_events e
-                             where e.call_id = c.id
-                               and (e.type in ('arrived', 'transferred')
-                                    or (e.type = 'queued' and e.source <> 'system'))))
-        order by c.priority desc, coalesce(c.queued_at, c.arrived_at) asc
-        limit ?`,
-      [pgArray(WAITING_STATUSES), pgArray(WAITING_OUTCOMES), graceSeconds, limit],
-    );
-    return rows.map((r) => r.id);
-  }
-
-  /** Open unheld requests in a queue that were never routed: the same lost reaction. */
-  async strandedRequests(graceSeconds: number, limit: number): Promise<string[]> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
-      `select r.id
-         from requests r
-        where r.status = 'open' and r.current_assignee_id is null and r.queue_id is not null
-          and r.updated_at < now() - make_interval(secs => ?)
-          and not exists (select 1 from offers o where o.item_id = r.id and o.status = 'pending')
-          and not exists (select 1 from routing_decisions d where d.item_id = r.id)
-        order by r.priority desc, r.created_at asc
-        limit ?`,
-      [graceSeconds, limit],
-    );
-    return rows.map((r) => r.id);
-  }
-
-  /** Waiting calls in the person's queues, highest priority first, then the longest waiting. */
-  async waitingCallsFor(userId: string, limit = 20): Promise<string[]> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
-      `select c.id
-         from calls c
-         join queue_members m on m.queue_id = c.queue_id and m.user_id = ?
-        where c.outcome = any(?::text[]) and c.status = any(?::text[])
-          and not exists (select 1 from offers o where o.item_id = c.id and o.status = 'pending')
-          and not exists (select 1 from staff_presence h where h.current_call_id = c.id)
-        order by c.priority desc, coalesce(c.queued_at, c.arrived_at) asc, c.id asc
-        limit ?`,
-      [userId, pgArray(WAITING_OUTCOMES), pgArray(WAITING_STATUSES), limit],
-    );
-    return rows.map((r) => r.id);
   }
 }

@@ -214,7 +214,7 @@ export class PresenceService {
     if (result.changed) {
       const dto = result.dto;
       this.publisher.toRooms([...CONSOLE_ROOMS, rooms.user(userId)], 'staff.changed', dto);
-      this.events.publish({
+      void this.events.publish({
         type: 'staff.changed',
         userId,
         status: dto.status,

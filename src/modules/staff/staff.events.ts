@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Observable, Subject } from 'rxjs';
+import { DomainEventBus } from '@/common/events/domain-event-bus';
 import type { StaffState, StaffStatus } from '@/modules/staff/entities/staff-presence.entity';
 
 export interface StaffChanged {
@@ -12,13 +12,9 @@ export interface StaffChanged {
   eligible: boolean;
 }
 
-/** In-process domain events of the staff feature; routing subscribes instead of calling in. */
+/**
+ * In-process domain events of the staff feature; routing subscribes instead of calling in. A
+ * hint, not a guarantee (no outbox row): the routing recovery sweep covers a lost one.
+ */
 @Injectable()
-export class StaffEventBus {
-  private readonly subject = new Subject<StaffChanged>();
-  readonly events$: Observable<StaffChanged> = this.subject.asObservable();
-
-  publish(event: StaffChanged): void {
-    this.subject.next(event);
-  }
-}
+export class StaffEventBus extends DomainEventBus<StaffChanged> {}

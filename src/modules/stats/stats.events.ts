@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Observable, Subject } from 'rxjs';
+import { DomainEventBus } from '@/common/events/domain-event-bus';
 import type { StatsThresholdPayload } from '@/modules/stats/dto/live.dto';
 
 export interface StatsThresholdCrossed extends StatsThresholdPayload {
@@ -14,11 +14,4 @@ export type StatsDomainEvent = StatsThresholdCrossed;
  * stats calling into it.
  */
 @Injectable()
-export class StatsEventBus {
-  private readonly subject = new Subject<StatsDomainEvent>();
-  readonly events$: Observable<StatsDomainEvent> = this.subject.asObservable();
-
-  publish(event: StatsDomainEvent): void {
-    this.subject.next(event);
-  }
-}
+export class StatsEventBus extends DomainEventBus<StatsDomainEvent> {}

@@ -19,7 +19,12 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   log: OutputLog;
+  /** Where process-probe.ts answers SIGWINCH with the statement count and CPU time. */
+  probeFile?: string;
 }
+
+/** Preloaded into every API and worker: counts SQL statements, reports CPU (probe.ts). */
+const PROBE = path.join(__dirname, 'process-probe.js');
 
 /**
  * The system under test: the compiled API and worker as real processes, with a database and
@@ -102,10 +107,11 @@ export class Sut {
     extra: Record<string, string>,
     nodeArgs: string[] = [],
   ) {
+    const probeFile = path.join(this.logsDir, `${name}.probe.json`);
     const child = spawnNode(path.join(this.repoRoot, script), {
       cwd: this.repoRoot,
-      env: this.env(port, extra),
-      nodeArgs,
+      env: { ...this.env(port, extra), BENCH_PROBE_FILE: probeFile },
+      nodeArgs: ['--require', PROBE, ...nodeArgs],
     });
     const log = new OutputLog(path.join(this.logsDir, `${name}.log`));
     log.attach(child);
@@ -115,6 +121,7 @@ export class Sut {
       url: port ? `http://127.0.0.1:${port}` : '',
       child,
       log,
+      probeFile,
     };
     this.servers.add(server);
     child.once('exit', () => {

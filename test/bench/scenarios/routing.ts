@@ -4,6 +4,7 @@ import { sleep } from '@test/bench/harness/clock';
 import { addQueueMembers, createApiKey, createLineAndQueue } from '@test/bench/harness/fixtures';
 import { freePort, LoadProcess } from '@test/bench/harness/processes';
 import type { Comparison, Scenario, ScenarioContext } from '@test/bench/harness/scenario';
+import { perCall, sampleAll } from '@test/bench/harness/probe';
 import { LatencySummary, ratio, summarise } from '@test/bench/harness/stats';
 import { judged, notRun, Verdict } from '@test/bench/harness/targets';
 import { openSocket, whenReady } from '@test/bench/load/sockets';
@@ -33,6 +34,15 @@ interface SteadyFigures {
   statusCounts: Record<string, number>;
   firstError?: string;
   answerErrors?: Record<string, number>;
+  /**
+   * Over the steady window (arrival, offer, accept, hang-up, release of every call), divided by
+   * the calls sent: SQL statements of the API and the worker together, and CPU time of each.
+   */
+  perCall?: {
+    statements: number | null;
+    apiCpuMs: number | null;
+    workerCpuMs: number | null;
+  };
 }
 
 interface BurstFigures {
@@ -143,8 +153,8 @@ export const routingScenario: Scenario = {
           holdMs: 2_000,
           burst: { calls: 1_000, requests: 20, withinMs: 1_000, windowMs: 5_000 },
         };
-    const { api } = await ctx.api();
-    await ctx.worker();
+    const { api, server: apiServer } = await ctx.api();
+    const workerServer = await ctx.worker();
     const admin = await ctx.users.token(api);
     const apiKey = await createApiKey(api, admin);
     const supervisor = (await ctx.users.ensure(api, 'supervisor', 1))[0];
@@ -203,6 +213,7 @@ export const routingScenario: Scenario = {
           }),
         ),
       );
+      const windowStart = await sampleAll([apiServer, workerServer]);
       const steadySent = await driver.request<Sent>(
         'steady',
         {
@@ -218,7 +229,12 @@ export const routingScenario: Scenario = {
         600_000,
       );
       await sleep(params.holdMs + (ctx.quick ? 1_500 : 3_000));
+      const windowEnd = await sampleAll([apiServer, workerServer]);
       const steadyTaken = await takeAll(procs);
+      const sentCalls = steadySent.sent.length;
+      const both = perCall(windowStart, windowEnd, sentCalls);
+      const apiOnly = perCall(windowStart.slice(0, 1), windowEnd.slice(0, 1), sentCalls);
+      const workerOnly = perCall(windowStart.slice(1), windowEnd.slice(1), sentCalls);
       const steadyLatencies = offerLatencies(steadySent.sent, steadyTaken.offers, params.rate);
       const steady: SteadyFigures = {
         calls: steadySent.sent.length - params.rate,
@@ -227,6 +243,11 @@ export const routingScenario: Scenario = {
         statusCounts: steadySent.statusCounts,
         firstError: steadySent.firstError,
         answerErrors: steadyTaken.answerErrors,
+        perCall: {
+          statements: both?.statements ?? null,
+          apiCpuMs: apiOnly?.cpuMs ?? null,
+          workerCpuMs: workerOnly?.cpuMs ?? null,
+        },
       };
 
       // Burst: two API processes, staff split across them, offers left unanswered for the window.
@@ -379,6 +400,30 @@ export const routingScenario: Scenario = {
         ratio: ratio(a?.p99, b?.p99),
         better: 'lower',
       },
+      {
+        metric: `SQL statements per routed call (API + worker) at ${params.rate} calls/s`,
+        unit: 'statements',
+        app: app?.steady.perCall?.statements ?? null,
+        baseline: null,
+        ratio: null,
+        better: 'lower',
+      },
+      {
+        metric: `API CPU time per routed call at ${params.rate} calls/s`,
+        unit: 'ms',
+        app: app?.steady.perCall?.apiCpuMs ?? null,
+        baseline: null,
+        ratio: null,
+        better: 'lower',
+      },
+      {
+        metric: `worker CPU time per routed call at ${params.rate} calls/s`,
+        unit: 'ms',
+        app: app?.steady.perCall?.workerCpuMs ?? null,
+        baseline: null,
+        ratio: null,
+        better: 'lower',
+      },
     ];
     let targets: Verdict[];
     if (!app) {
@@ -452,6 +497,7 @@ export const routingScenario: Scenario = {
       targets,
       notes: [
         'Latency runs from just before the `arrived` request (POST /api/telephony/events, one event per request; baseline: POST /emit on the bare server) to the `offer` at the person’s socket; senders and staff are separate processes on one clock. The first second of calls is a warm-up and not counted.',
+        'Per routed call: the API and worker run with a preloaded probe (harness/process-probe.ts) counting every statement sent through `pg` (BEGIN/COMMIT included) and reporting process CPU time; sampled at the start and end of the steady window (its calls sent, then the hold time and 1.5 s/3 s drain), divided by the calls sent. It covers each call’s whole life in the window: arrival ingest, routing, offer, accept, telephony hang-up and release.',
         'Burst: offers are left unanswered for the window (shorter than the 15 s offer timeout), so a call with two offers or a person with two offers breaks the rule; "offered or queued" counts calls offered to a socket or in status offered or queued in GET /api/calls after the window; the supervisor’s live console events are recorded beside it.',
       ],
     };

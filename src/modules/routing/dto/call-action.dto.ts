@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, IsUUID, Length, Matches } from 'class-validator';
 import { CODE_MESSAGE, CODE_PATTERN, OptionalNotNull } from '@/modules/directory/dto/field-rules';
 import type { RoutableCall } from '@/modules/routing/routing.repository';
-import type { ManualOffer } from '@/modules/routing/routing.service';
+import type { ManualOffer } from '@/modules/routing/call-offers.service';
 
 export class AssignCallDto {
   @ApiProperty({ description: 'the person to offer the call to (users.id)' })

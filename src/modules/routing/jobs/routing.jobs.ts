@@ -4,7 +4,8 @@ import { JobPayloads } from '@/queue/job-catalogue';
 import { JobHandler } from '@/queue/job-handler.decorator';
 import { JobProducer } from '@/queue/job-producer.service';
 import { RoutingRecoveryService } from '@/modules/routing/routing-recovery.service';
-import { RoutingService } from '@/modules/routing/routing.service';
+import { CallLifecycleService } from '@/modules/routing/call-lifecycle.service';
+import { OfferAnswersService } from '@/modules/routing/offer-answers.service';
 
 const RECOVER_EVERY_MS = 15_000;
 
@@ -12,7 +13,8 @@ const RECOVER_EVERY_MS = 15_000;
 @Injectable()
 export class RoutingJobs implements OnApplicationBootstrap {
   constructor(
-    private readonly routing: RoutingService,
+    private readonly answers: OfferAnswersService,
+    private readonly lifecycle: CallLifecycleService,
     private readonly recovery: RoutingRecoveryService,
     private readonly jobs: JobProducer,
   ) {}
@@ -30,16 +32,16 @@ export class RoutingJobs implements OnApplicationBootstrap {
 
   @JobHandler('routing.offer-timeout')
   async offerTimeout(job: Job<JobPayloads['routing.offer-timeout']>): Promise<void> {
-    await this.routing.expireOffer(job.data.offerId);
+    await this.answers.expireOffer(job.data.offerId);
   }
 
   @JobHandler('routing.max-wait')
   async maxWait(job: Job<JobPayloads['routing.max-wait']>): Promise<void> {
-    await this.routing.maxWaitReached(job.data.callId, job.data.leg ?? 0);
+    await this.lifecycle.maxWaitReached(job.data.callId, job.data.leg ?? 0);
   }
 
   @JobHandler('routing.wrap-up-done')
   async wrapUpDone(job: Job<JobPayloads['routing.wrap-up-done']>): Promise<void> {
-    await this.routing.wrapUpDone(job.data.userId, job.data.callId);
+    await this.lifecycle.wrapUpDone(job.data.userId, job.data.callId);
   }
 }

@@ -121,7 +121,7 @@ export class LiveStatsService {
    */
   onThresholdCrossed(payload: StatsThresholdPayload): void {
     this.publisher.toRooms(rooms.role('supervisor'), 'stats.threshold', payload);
-    this.events.publish({ type: 'stats.threshold', ...payload });
+    void this.events.publish({ type: 'stats.threshold', ...payload });
   }
 
   /**

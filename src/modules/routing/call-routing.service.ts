@@ -1,0 +1,139 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { JobProducer } from '@/queue/job-producer.service';
+import { PresenceService } from '@/modules/staff/presence.service';
+import { CallOffersService } from '@/modules/routing/call-offers.service';
+import { OffersRepository } from '@/modules/routing/offers.repository';
+import { isUniqueViolation } from '@/modules/routing/offer-claims';
+import { RequestRoutingService } from '@/modules/routing/request-routing.service';
+import { ClaimedOffer, RoutingKind, RoutingPipeline } from '@/modules/routing/routing-pipeline';
+import { CallLedger } from '@/modules/routing/routing.ports';
+import { WaitingWorkRepository } from '@/modules/routing/waiting-work.repository';
+import { isWaiting, RoutableCall, RoutingRepository } from '@/modules/routing/routing.repository';
+
+/** The current leg's wait began at the latest transfer, or when the caller was first queued. */
+export function waitingSince(call: RoutableCall): Date {
+  return (call.transfers > 0 ? call.transferredAt : null) ?? call.queuedAt ?? call.arrivedAt;
+}
+
+/**
+ * Offers waiting calls to the right person through the routing pipeline. What makes it safe
+ * with several API processes and workers is in PostgreSQL: the call row is locked while its
+ * offer is made, a person is claimed with a conditional update (staffStateSql.claimable), and
+ * partial unique indexes forbid a second pending offer of an item or a second pending call for
+ * a person.
+ */
+@Injectable()
+export class CallRoutingService {
+  private readonly hooks: RoutingKind<RoutableCall>;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly pipeline: RoutingPipeline,
+    private readonly repo: RoutingRepository,
+    private readonly waiting: WaitingWorkRepository,
+    private readonly offers: OffersRepository,
+    private readonly callOffers: CallOffersService,
+    private readonly presence: PresenceService,
+    private readonly jobs: JobProducer,
+    private readonly calls: CallLedger,
+    private readonly requests: RequestRoutingService,
+  ) {
+    this.hooks = {
+      kind: 'call',
+      load: (id) => this.repo.loadCall(id),
+      candidates: (id) => this.repo.candidatesFor(id, 'call'),
+      routable: (call) => isWaiting(call) && !call.pendingOffer,
+      workItem: (call) => ({
+        kind: 'call',
+        id: call.id,
+        priority: call.priority,
+        waitingSince: call.queuedAt ?? call.arrivedAt,
+        curatorId: call.curatorId,
+        requiredSkill: 1,
+      }),
+      claim: (call, ordered, ringAll) => this.claim(call, ordered, ringAll),
+      offered: (call, offer, username) =>
+        this.callOffers.deliver(call, offer.staffId, offer.offerId, username),
+      // The max-wait job is idempotent (one job id per leg), so it need not delay the claim.
+      alongside: (call) => this.scheduleMaxWait(call),
+      // A call that arrived with a queue and cannot be offered to anyone is recorded as
+      // `queued`: waiting in our queue, which is what the console shows until someone is free.
+      settled: (call, offeredTo) =>
+        offeredTo.length === 0 && call.status === 'arrived' && call.queueCode !== null
+          ? this.calls.recordRouterEvent(call.id, {
+              id: `queued:${call.id}`,
+              type: 'queued',
+              at: new Date(Math.max(Date.now(), call.arrivedAt.getTime())),
+              agent: null,
+              queue: call.queueCode,
+            })
+          : Promise.resolve(),
+    };
+  }
+
+  /** Offers a waiting call to the next eligible person of its queue, if there is one. */
+  routeCall(callId: string, trigger: string): Promise<string[]> {
+    return this.pipeline.route(this.hooks, callId, trigger);
+  }
+
+  /**
+   * Someone became eligible: the oldest highest-priority call they can take is offered now, and
+   * if no call is waiting for them, a request. Calls come first: a caller is on the line.
+   */
+  async drainWaitingFor(userId: string): Promise<void> {
+    for (const callId of await this.waiting.waitingCallsFor(userId)) {
+      const offered = await this.routeCall(callId, 'staff-available');
+      if (offered.includes(userId)) return;
+      const me = await this.presence.get(userId);
+      if (me.status !== 'available' || me.state !== 'idle') return;
+    }
+    await this.requests.drainFor(userId);
+  }
+
+  async drainAll(userIds: readonly string[]): Promise<void> {
+    await Promise.all(userIds.map((id) => this.drainWaitingFor(id)));
+  }
+
+  /**
+   * Under the call's row lock, and only while the call waits with no pending offer, claims the
+   * first person of `ordered` who is still free (every one of them for ring-all) and inserts the
+   * offers, in one transaction. People whose row another transaction holds are skipped rather
+   * than waited for: whatever that transaction does either leaves them unable to take a call or
+   * ends in a reaction that offers them the waiting calls (accept, release, status change).
+   */
+  private async claim(
+    call: RoutableCall,
+    ordered: readonly string[],
+    ringAll: boolean,
+    attempt = 1,
+  ): Promise<ClaimedOffer[]> {
+    try {
+      return await this.em.fork().transactional(async (tx) => {
+        const locked = await this.offers.lockCall(tx, call.id);
+        if (!locked || !isWaiting(locked)) return [];
+        return this.offers.claimCall(tx, call.id, ordered, ringAll);
+      });
+    } catch (err) {
+      // The lock makes both rare: the call or a person was offered elsewhere, nothing changed.
+      if (isUniqueViolation(err, 'offers_one_pending_per_item')) return [];
+      if (isUniqueViolation(err, 'offers_one_pending_call_per_staff') && attempt < 3) {
+        return this.claim(call, ordered, ringAll, attempt + 1);
+      }
+      throw err;
+    }
+  }
+
+  private async scheduleMaxWait(call: RoutableCall): Promise<void> {
+    const due = waitingSince(call).getTime() + call.maxWaitSeconds * 1000;
+    const leg = call.transfers;
+    await this.jobs.enqueue(
+      'routing.max-wait',
+      leg === 0 ? { callId: call.id } : { callId: call.id, leg },
+      {
+        delay: Math.max(0, due - Date.now()),
+        jobId: leg === 0 ? `max-wait-${call.id}` : `max-wait-${call.id}-${leg}`,
+      },
+    );
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Preloaded (`node --require`) into the API and worker the bench starts, never into production:
+ * counts the SQL statements the process sends (every `pg` client's `query`, whichever copy of
+ * `pg` the ORM or the app loaded) and, on SIGWINCH (ignored by default and not one of Nest's
+ * shutdown signals, unlike SIGUSR2), writes the count with the process's CPU time
+ * to BENCH_PROBE_FILE. The bench signals before and after a measured window and divides.
+ * pg_stat_statements would need shared_preload_libraries on the shared server, which it lacks.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+interface Queryable {
+  prototype: { query: (...args: unknown[]) => unknown };
+}
+
+const file = process.env.BENCH_PROBE_FILE;
+if (file) {
+  let statements = 0;
+  let seq = 0;
+  const patched = new Set<unknown>();
+  const roots = [
+    process.cwd(),
+    path.join(process.cwd(), 'node_modules', '@mikro-orm', 'postgresql'),
+  ];
+  for (const root of roots) {
+    let resolved: string;
+    try {
+      resolved = require.resolve('pg', { paths: [root] });
+    } catch {
+      continue;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pg = require(resolved) as { Client: Queryable };
+    if (patched.has(pg.Client.prototype)) continue;
+    patched.add(pg.Client.prototype);
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+      statements += 1;
+      return original.apply(this, args);
+    };
+  }
+  process.on('SIGWINCH', () => {
+    seq += 1;
+    const cpu = process.cpuUsage();
+    writeFileSync(
+      file,
+      JSON.stringify({ seq, statements, cpuUs: cpu.user + cpu.system, at: Date.now() }),
+    );
+  });
+}

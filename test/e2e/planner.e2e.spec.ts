@@ -9,7 +9,7 @@ import type { PlannerChangedEvent } from '@/modules/planner/planner.events';
 import { plannerJobIds } from '@/modules/planner/planner-rules';
 import { PlannerSchedule } from '@/modules/planner/planner-schedule';
 import { PlannerService } from '@/modules/planner/planner.service';
-import { RoutingService } from '@/modules/routing/routing.service';
+import { CallActionsService } from '@/modules/routing/call-actions.service';
 import { JobProducer } from '@/queue/job-producer.service';
 import { WorkerModule } from '@workers/worker.module';
 import { createClient } from '@test/factories/directory.factory';
@@ -406,7 +406,7 @@ describe('planner (e2e)', () => {
     const callId = await registerCall({ clientId: client.id, queue });
     // What CallActionsService does, minus the dispatch after the hold: as if the process died.
     await app.app.get(PlannerService).beforeHold(callId, receptionist.id);
-    await app.app.get(RoutingService).holdForCallback(callId, null, receptionist.username);
+    await app.app.get(CallActionsService).leaveForCallback(callId, null, receptionist.username);
     const [planned] = await eventually(
       async () =>
         (

@@ -212,8 +212,9 @@ export class CallActionsService {
    * A waiting caller would rather be called back: the call leaves the queue as `missed`, as at
    * the queue's limit, so it joins the unfinished calls and its curator (or the supervisors) is
    * told. Only for callers nobody has talked to yet: an answered call never counts as missed.
+   * The call back itself is planned from the outbox row `PlannerService.beforeHold` wrote.
    */
-  private async leaveForCallback(callId: string, note: string | null, by: string): Promise<void> {
+  async leaveForCallback(callId: string, note: string | null, by: string): Promise<void> {
     const call = await this.loadForAction(callId);
     const withdrawn = await this.underCallLock(callId, async (tx, locked) => {
       requireWaiting(callId, locked);

@@ -1,7 +1,14 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
+import { User } from '@/modules/staff/entities/user.entity';
+import { TokenService } from '@/modules/auth/token.service';
 import type { TestApp } from '@test/support/test-app';
 
-/** Builds a small front office through the API, with one admin token (log-ins are rate limited). */
+/**
+ * Builds a small front office through the API with one admin token. The token is issued by the
+ * app's TokenService rather than by a log-in: every web test file signs in as `admin`, and one
+ * of them lowers the log-in rate limit to test its message.
+ */
 export class World {
   private constructor(
     readonly app: TestApp,
@@ -10,11 +17,11 @@ export class World {
   ) {}
 
   static async create(app: TestApp): Promise<World> {
-    const login = await app.http
-      .post('/api/auth/login')
-      .send({ username: 'admin', password: 'admin-password' })
-      .expect(200);
-    const token = login.body.accessToken as string;
+    const admin = await app.app
+      .get(EntityManager)
+      .fork()
+      .findOneOrFail(User, { username: 'admin' });
+    const { accessToken: token } = await app.app.get(TokenService).issue(admin);
     const key = await app.http
       .post('/api/api-keys')
       .set('authorization', `Bearer ${token}`)

@@ -372,6 +372,22 @@ describe('calls (e2e)', () => {
       ]);
       const id = before.items[0].id;
       expect(before.items[0].clientId).toBe(client.id);
+      // A receptionist finds one caller in a long list by a few of the number's digits.
+      const byDigits = async (caller: string) =>
+        (
+          (
+            await as(receptionist.token)
+              .get(`/api/calls/unfinished?line=${own.code}&caller=${encodeURIComponent(caller)}`)
+              .expect(200)
+          ).body as { items: CallDto[] }
+        ).items.map((c) => c.id);
+      expect(await byDigits(clientPhone.e164.slice(-6))).toEqual([id]);
+      expect(await byDigits(clientPhone.e164)).toEqual([id]);
+      expect(await byDigits('0000000000000')).toEqual([]);
+      const bad = await as(receptionist.token)
+        .get('/api/calls/unfinished?caller=12%25')
+        .expect(400);
+      expect(bad.body.error.code).toBe('VALIDATION_FAILED');
 
       const done = await as(curator.token).post(`/api/calls/${id}/callback-done`).expect(200);
       expect(done.body.calledBackAt).toEqual(expect.any(String));

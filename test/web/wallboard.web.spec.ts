@@ -174,12 +174,29 @@ describe('wallboard, reports and administration in Chromium (browser)', () => {
       'Complaints',
       'Retention',
     ];
-    for (const name of names) await world.queue(name, []);
-    await world.callArrives(line, await world.queue('Overflow', []), randomUsPhone().e164);
+    // Test files share one database, so the board holds other files' queues too: this screen
+    // shows its own thirteen, chosen in the address as a TV's bookmark would.
+    const codes: string[] = [];
+    for (const name of names) codes.push(await world.queue(name, []));
+    const overflow = await world.queue('Overflow', []);
+    codes.push(overflow);
+    await world.callArrives(line, overflow, randomUsPhone().e164);
     const supervisor = await world.user(['supervisor'], 'Tatiana TV');
     const page = await open('en', { width: 1920, height: 1080 });
-    await signIn(page, app.url, supervisor.username, supervisor.password, '/wallboard');
+    const screen = `/wallboard?queues=${codes.join(',')}`;
+    await signIn(page, app.url, supervisor.username, supervisor.password, screen);
     await page.getByRole('article', { name: 'Retention' }).waitFor(SLOW);
+    const tiles = page.getByRole('list', { name: 'Queues', exact: true }).getByRole('article');
+    expect(await tiles.count()).toBe(13);
+
+    // The picker takes a queue off this screen and the address keeps the choice.
+    await page.getByText('13 of', { exact: false }).click();
+    await page.getByRole('checkbox', { name: 'Complaints' }).uncheck();
+    await page.getByRole('article', { name: 'Complaints' }).waitFor({ state: 'detached' });
+    expect(new URL(page.url()).searchParams.get('queues')!.split(',')).toHaveLength(12);
+    await page.getByRole('checkbox', { name: 'Complaints' }).check();
+    await page.getByRole('article', { name: 'Complaints' }).waitFor();
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'TV mode' }).click();
     await page.getByRole('button', { name: 'Leave TV mode' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
@@ -188,7 +205,7 @@ describe('wallboard, reports and administration in Chromium (browser)', () => {
     await screenshot(page, 'wallboard-tv');
 
     const ru = await open('ru');
-    await signIn(ru, app.url, supervisor.username, supervisor.password, '/wallboard');
+    await signIn(ru, app.url, supervisor.username, supervisor.password, screen);
     await ru.getByRole('heading', { name: 'Табло' }).waitFor();
     await ru.getByRole('article', { name: 'Sales' }).first().waitFor(SLOW);
     await screenshot(ru, 'wallboard-ru');

@@ -216,5 +216,8 @@ function placeFilter(query: UnfinishedCallsQueryDto): ObjectQuery<Call> {
   if (query.queue !== undefined) where.queueCode = { $ilike: sameTextPattern(query.queue) };
   if (query.line !== undefined) where.lineCode = { $ilike: sameTextPattern(query.line) };
   if (query.clientId !== undefined) where.client = query.clientId;
+  // Digits only (the DTO allows nothing else), so there is no LIKE wildcard to escape.
+  if (query.caller !== undefined)
+    where.fromNumber = { $like: `%${query.caller.replace('+', '')}%` };
   return where;
 }

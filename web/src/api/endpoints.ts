@@ -39,7 +39,10 @@ export const api = {
     topic?: string;
     note?: string;
   }) => request<Call>('POST', '/calls', { body }),
-  unfinishedCalls: () => request<Page<Call>>('GET', '/calls/unfinished', { query: { limit: 200 } }),
+  unfinishedCalls: (caller?: string) =>
+    request<Page<Call>>('GET', '/calls/unfinished', {
+      query: caller === undefined ? { limit: 200 } : { limit: 200, caller },
+    }),
   calledBack: (id: string) => request<Call>('POST', `/calls/${id}/callback-done`),
   endCall: (id: string) => request<unknown>('POST', `/calls/${id}/end`),
   assignCall: (id: string, userId: string) =>

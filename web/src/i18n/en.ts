@@ -185,6 +185,9 @@ export const en = {
     submit: 'Register call',
   },
   unfinished: {
+    search: 'Find a number to call back',
+    searchHint: 'Find by number',
+    noMatch: 'No callback waits for that number.',
     title: 'To call back',
     none: 'Nobody is waiting for a callback.',
     calledBack: 'Called back',

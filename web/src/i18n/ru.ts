@@ -190,6 +190,9 @@ export const ru: Catalogue = {
     submit: 'Зарегистрировать',
   },
   unfinished: {
+    search: 'Найти номер для перезвона',
+    searchHint: 'Поиск по номеру',
+    noMatch: 'Этому номеру перезванивать не нужно.',
     title: 'Перезвонить',
     none: 'Перезвонов никто не ждёт.',
     calledBack: 'Перезвонили',

@@ -94,6 +94,14 @@ export class UnfinishedCallsQueryDto extends PageQueryDto {
   line?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsUUID() clientId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'digits anywhere in the caller number, 3 to 15 of them ("0388" finds +12014570388)',
+  })
+  @IsOptional()
+  @Matches(/^\+?[0-9]{3,15}$/, { message: 'caller must be 3 to 15 digits, optionally after a +' })
+  caller?: string;
 }
 
 export class ListCallsQueryDto extends UnfinishedCallsQueryDto {

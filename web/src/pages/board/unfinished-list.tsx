@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useDeferredValue, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '@web/api/endpoints';
@@ -10,7 +10,14 @@ import { formatDateTime } from '@web/components/time';
 export function UnfinishedList() {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
-  const unfinished = useQuery({ queryKey: ['unfinished'], queryFn: api.unfinishedCalls });
+  const [search, setSearch] = useState('');
+  // Three digits or more narrow the list; fewer show it all (the server refuses shorter).
+  const digits = useDeferredValue(search.replace(/[^0-9]/g, ''));
+  const caller = digits.length >= 3 ? digits.slice(0, 15) : undefined;
+  const unfinished = useQuery({
+    queryKey: ['unfinished', caller ?? ''],
+    queryFn: () => api.unfinishedCalls(caller),
+  });
   const done = useMutation({
     mutationFn: (id: string) => api.calledBack(id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['unfinished'] }),
@@ -29,6 +36,15 @@ export function UnfinishedList() {
         <h2 id="unfinished-title">{t('unfinished.title')}</h2>
         <span className="count">{unfinished.data?.total ?? 0}</span>
       </header>
+      <input
+        type="search"
+        className="callback-search"
+        inputMode="tel"
+        placeholder={t('unfinished.searchHint')}
+        aria-label={t('unfinished.search')}
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+      />
       {unfinished.error ? (
         <p role="alert" className="notice notice-error">
           {errorText(t, unfinished.error)}
@@ -40,7 +56,9 @@ export function UnfinishedList() {
         </p>
       ) : null}
       {items.length === 0 && !unfinished.isLoading ? (
-        <p className="muted">{t('unfinished.none')}</p>
+        <p className="muted">
+          {t(caller === undefined ? 'unfinished.none' : 'unfinished.noMatch')}
+        </p>
       ) : (
         <ul className="call-list" aria-label={t('unfinished.title')}>
           {items.map((call) => {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useConsole } from '@web/api/console-store';
 import { api } from '@web/api/endpoints';
@@ -8,6 +9,7 @@ import { useQueues } from '@web/components/use-queues';
 import { hasAnyRole, useSession } from '@web/pages/shell/use-session';
 import { AlertFeed } from '@web/pages/wallboard/alert-feed';
 import { useLive } from '@web/pages/wallboard/live-store';
+import { parseChosenQueues, QueuePicker } from '@web/pages/wallboard/queue-picker';
 import { QueueTile } from '@web/pages/wallboard/queue-tile';
 import { StaffTable } from '@web/pages/wallboard/staff-table';
 import { useStaffToday } from '@web/pages/wallboard/use-staff-today';
@@ -25,6 +27,10 @@ export function WallboardPage() {
   const now = useNow();
   const { nameOf } = useQueues();
   const [tv, setTv] = useState(false);
+  const [params, setParams] = useSearchParams();
+  // Held here and copied to the address: the router's update is a transition, and a checkbox
+  // bound to it would flick back for a frame.
+  const [chosen, setChosen] = useState(() => parseChosenQueues(params.get('queues')));
   const supervisor = current !== null && hasAnyRole(current, ['supervisor']);
   // Staff changes reach the supervisors' room only; an admin's table asks every few seconds.
   const polled = useQuery({
@@ -62,9 +68,23 @@ export function WallboardPage() {
   };
 
   const elapsed = Math.max(0, Math.floor((now - live.receivedAt) / 1000));
-  const queues = [...(snapshot?.queues ?? [])].sort((a, b) =>
-    (nameOf(a.queueCode) ?? '').localeCompare(nameOf(b.queueCode) ?? ''),
+  const every = [...(snapshot?.queues ?? [])].sort((a, b) =>
+    (nameOf(a.queueCode) ?? a.queueCode).localeCompare(nameOf(b.queueCode) ?? b.queueCode),
   );
+  const queues =
+    chosen === null ? every : every.filter((q) => chosen.has(q.queueCode.toLowerCase()));
+  const choose = (next: ReadonlySet<string> | null) => {
+    setChosen(next);
+    setParams(
+      (prev) => {
+        const out = new URLSearchParams(prev);
+        if (next === null) out.delete('queues');
+        else out.set('queues', [...next].join(','));
+        return out;
+      },
+      { replace: true },
+    );
+  };
   const totals = queues.reduce(
     (s, q) => ({ waiting: s.waiting + q.waiting, offered: s.offered + q.today.offered }),
     { waiting: 0, offered: 0 },
@@ -86,6 +106,16 @@ export function WallboardPage() {
                 })}
           </span>
         ) : null}
+        {tv || every.length === 0 ? null : (
+          <QueuePicker
+            queues={every.map((q) => ({
+              code: q.queueCode,
+              name: nameOf(q.queueCode) ?? q.queueCode,
+            }))}
+            chosen={chosen}
+            onChange={choose}
+          />
+        )}
         {tv ? (
           <button type="button" className="btn btn-small" onClick={leaveTv}>
             {t('wallboard.leaveTv')}
@@ -98,8 +128,10 @@ export function WallboardPage() {
       </header>
       {snapshot === null ? (
         <p className="muted">{t('common.loading')}</p>
-      ) : queues.length === 0 ? (
+      ) : every.length === 0 ? (
         <p className="muted">{t('wallboard.noQueues')}</p>
+      ) : queues.length === 0 ? (
+        <p className="muted">{t('wallboard.noneChosen')}</p>
       ) : (
         <div className="tiles" role="list" aria-label={t('wallboard.queues')}>
           {queues.map((q) => (

@@ -8,6 +8,7 @@ export default tseslint.config(
       'dist/',
       'coverage/',
       'bench-results/',
+      'dist-bench/',
       'dist-chaos/',
       'chaos-results/',
       'node_modules/',

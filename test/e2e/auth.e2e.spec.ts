@@ -156,4 +156,26 @@ describe('login rate limit (e2e)', () => {
       .expect(429);
     expect(res.body.error.code).toBe('RATE_LIMITED');
   });
+
+  it('counts failed attempts only: a receptionist who signs in again and again is never locked out', async () => {
+    const user = await createUser(app, ['receptionist']);
+    const password = 'test-password-1'; // what createUser sets
+    for (let i = 0; i < 5; i++) {
+      await app.http
+        .post('/api/auth/login')
+        .send({ username: user.username, password })
+        .expect(200);
+    }
+    for (let i = 0; i < 3; i++) {
+      await app.http
+        .post('/api/auth/login')
+        .send({ username: user.username, password: 'wrong-pass' })
+        .expect(401);
+    }
+    const locked = await app.http
+      .post('/api/auth/login')
+      .send({ username: user.username, password })
+      .expect(429);
+    expect(locked.body.error.code).toBe('RATE_LIMITED');
+  });
 });

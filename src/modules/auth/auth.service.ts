@@ -61,7 +61,7 @@ export class AuthService {
     address: string,
   ): Promise<{ accessToken: string; expiresAt: Date }> {
     const normalised = username.trim().toLowerCase();
-    await this.throttle.hit(normalised, address);
+    const slot = await this.throttle.hit(normalised, address);
     const user = await this.em.findOne(
       User,
       { username: normalised },
@@ -73,6 +73,7 @@ export class AuthService {
     if (!user || !ok || !user.active) {
       throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password');
     }
+    await this.throttle.forgive(slot);
     return this.tokens.issue(user);
   }
 

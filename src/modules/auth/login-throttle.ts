@@ -4,7 +4,11 @@ import { AppConfig } from '@/config/app-config';
 import { AppError } from '@/common/errors/app-error';
 import { REDIS } from '@/redis/redis.module';
 
-/** Fixed one-minute window per username and address, shared by every API process via Redis. */
+/**
+ * Fixed one-minute window per username and address, shared by every API process via Redis. Only
+ * failed attempts count: each attempt takes a slot before the password is checked (so parallel
+ * guesses cannot slip past the limit together) and a successful one gives it back.
+ */
 @Injectable()
 export class LoginThrottle {
   constructor(
@@ -12,7 +16,8 @@ export class LoginThrottle {
     private readonly config: AppConfig,
   ) {}
 
-  async hit(username: string, address: string): Promise<void> {
+  /** Takes a slot or throws RATE_LIMITED; returns the slot to hand to {@link forgive}. */
+  async hit(username: string, address: string): Promise<string> {
     const window = Math.floor(Date.now() / 60_000);
     const key = `${this.config.redis.prefix}:login:${window}:${username}:${address}`;
     const [[, count]] = (await this.redis.multi().incr(key).expire(key, 61).exec()) as [
@@ -22,5 +27,11 @@ export class LoginThrottle {
     if (count > this.config.auth.loginAttemptsPerMinute) {
       throw new AppError('RATE_LIMITED', 'Too many log-in attempts; wait a minute and try again');
     }
+    return key;
+  }
+
+  /** A successful log-in does not count against the limit. */
+  async forgive(slot: string): Promise<void> {
+    await this.redis.decr(slot);
   }
 }

@@ -111,6 +111,11 @@ export interface ClientToServerEvents {
     payload: Record<string, never>,
     ack: (res: Ack<QueueSnapshot>) => void,
   ) => void;
+  /** The offers ringing at the caller now, oldest first (re-shown after a reconnect). */
+  'offer.pending': (
+    payload: Record<string, never>,
+    ack: (res: Ack<OfferPayload[]>) => void,
+  ) => void;
   'offer.accept': (
     payload: OfferAnswerDto,
     ack: (res: Ack<{ offerId: string; itemId: string }>) => void,

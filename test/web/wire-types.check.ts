@@ -10,12 +10,14 @@ import type { SyncDoneEvent } from '@/modules/notifications/delivery/delivery.ev
 import type { DirectoryLookupDto } from '@/modules/directory/dto/directory-lookup.dto';
 import type { LoginResultDto } from '@/modules/auth/dto/login.dto';
 import type { CallDto } from '@/modules/calls/dto/call.dto';
+import type { MeDto } from '@/modules/staff/dto/user.dto';
 import type { ServerToClientEvents as ServerEvents } from '@/realtime/realtime.events';
 import type {
   Call,
   CallSummary,
   DirectoryLookup,
   LoginResult,
+  Me,
   Offer,
   OfferRevoked,
   Presence,
@@ -36,6 +38,7 @@ export type WireChecks = [
   Accepts<DirectoryLookup, DirectoryLookupDto>,
   Accepts<LoginResult, LoginResultDto>,
   Accepts<Call, CallDto>,
+  Accepts<Me, MeDto>,
 ];
 
 /** Every event the console listens to is one the server's catalogue has. */

@@ -25,6 +25,13 @@ export interface AnsweredOffer {
   ring_group: string | null;
 }
 
+export interface PendingOffer {
+  id: string;
+  kind: 'call' | 'request';
+  item_id: string;
+  expires_at: Date;
+}
+
 export interface AcceptedCall {
   callId: string;
   username: string | null;
@@ -269,6 +276,16 @@ export class OffersRepository {
       transfers: call?.transfers ?? 0,
       wrapUpSeconds: call?.wrap_up ?? 0,
     };
+  }
+
+  /** The person's offers still ringing, oldest first: what a reconnecting console shows again. */
+  async pendingFor(userId: string): Promise<PendingOffer[]> {
+    return this.reader().execute<PendingOffer[]>(
+      `select id, kind, item_id, expires_at from offers
+        where staff_id = ? and status = 'pending' and expires_at > now()
+        order by created_at, id`,
+      [userId],
+    );
   }
 
   /** For reads outside a transaction. */

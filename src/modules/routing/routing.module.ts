@@ -19,6 +19,7 @@ import { CallOffersService } from '@/modules/routing/call-offers.service';
 import { CallRoutingService } from '@/modules/routing/call-routing.service';
 import { OfferAnswersService } from '@/modules/routing/offer-answers.service';
 import { OffersRepository } from '@/modules/routing/offers.repository';
+import { PendingOffersService } from '@/modules/routing/pending-offers.service';
 import { RedisRoundRobinCursors } from '@/modules/routing/round-robin-cursors';
 import {
   DecisionLog,
@@ -38,6 +39,7 @@ import {
     CallLifecycleService,
     OfferAnswersService,
     OffersRepository,
+    PendingOffersService,
     RoutingRecoveryService,
     CallActionsService,
     RoutingRepository,
@@ -48,6 +50,11 @@ import {
     { provide: DecisionLog, useExisting: RoutingRepository },
     { provide: RoundRobinCursors, useClass: RedisRoundRobinCursors },
   ],
-  exports: [OfferAnswersService, CallLifecycleService, RoutingRecoveryService],
+  exports: [
+    OfferAnswersService,
+    PendingOffersService,
+    CallLifecycleService,
+    RoutingRecoveryService,
+  ],
 })
 export class RoutingModule {}

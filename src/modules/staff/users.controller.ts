@@ -13,21 +13,31 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, Roles } from '@/common/auth/access.decorator';
 import type { Principal } from '@/common/auth/roles';
 import { AppError } from '@/common/errors/app-error';
+import { AppConfig } from '@/config/app-config';
 import { Page, page, PageQueryDto } from '@/common/pagination/page.dto';
-import { CreateUserDto, PersonDto, UpdateUserDto, UserDto } from '@/modules/staff/dto/user.dto';
+import {
+  CreateUserDto,
+  MeDto,
+  PersonDto,
+  UpdateUserDto,
+  UserDto,
+} from '@/modules/staff/dto/user.dto';
 import { UsersService } from '@/modules/staff/users.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller()
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Authenticated()
   @Get('me')
-  async me(@CurrentPrincipal() who: Principal): Promise<UserDto> {
+  async me(@CurrentPrincipal() who: Principal): Promise<MeDto> {
     if (who.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have a profile');
-    return UserDto.from(await this.users.get(who.id));
+    return { ...UserDto.from(await this.users.get(who.id)), timeZone: this.config.defaultTimeZone };
   }
 
   /** Colleagues to chat with and to name on screen: every active user, for every role. */

@@ -8,6 +8,7 @@ export const SCENARIO_NAMES = [
   'fanout',
   'stats',
   'import',
+  'console',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -114,6 +115,24 @@ export const TARGETS: readonly TargetDef[] = [
     issue: 13,
     scenario: 'import',
     text: 'history import ≥ 20,000 queue_log lines/s parsed and stored (beside a plain COPY)',
+  },
+  {
+    id: 'console.long-tasks',
+    issue: 11,
+    scenario: 'console',
+    text: 'web console in Chromium, 200 waiting calls, 200 staff, 50 console deltas/s for 60 s: no main-thread long task over 50 ms',
+  },
+  {
+    id: 'console.offer-card',
+    issue: 11,
+    scenario: 'console',
+    text: 'web console: `offer` event → card visible p99 ≤ 100 ms',
+  },
+  {
+    id: 'console.memory',
+    issue: 11,
+    scenario: 'console',
+    text: 'web console: page memory steady, no growth above 10 % over the run after warm-up',
   },
 ];
 

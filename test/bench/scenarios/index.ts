@@ -1,6 +1,7 @@
 import type { Scenario } from '@test/bench/harness/scenario';
 import type { ScenarioName } from '@test/bench/harness/targets';
 import { chatScenario } from '@test/bench/scenarios/chat';
+import { consoleScenario } from '@test/bench/scenarios/console';
 import { connectionsScenario } from '@test/bench/scenarios/connections';
 import { fanoutScenario } from '@test/bench/scenarios/fanout';
 import { importScenario } from '@test/bench/scenarios/import';
@@ -18,4 +19,5 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   fanout: fanoutScenario,
   stats: statsScenario,
   import: importScenario,
+  console: consoleScenario,
 };

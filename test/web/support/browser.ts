@@ -53,10 +53,13 @@ export const VIEWPORT = { width: 1280, height: 800 };
 export async function newPage(
   browser: Browser,
   language: 'en' | 'ru' = 'en',
+  /** The computer's own zone (IANA), when a test needs it to differ from the server's. */
+  timezoneId?: string,
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: VIEWPORT,
     locale: language === 'ru' ? 'ru-RU' : 'en-US',
+    ...(timezoneId === undefined ? {} : { timezoneId }),
   });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`page error: ${err.message}`));

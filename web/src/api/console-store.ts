@@ -72,6 +72,8 @@ class ConsoleStore {
   private state: ConsoleState = this.compute();
   private unsubscribers: (() => void)[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  /** While asking for my pending offers: what changed live meanwhile (an id → the offer or gone). */
+  private offersMeanwhile: Map<string, Offer | null> | null = null;
 
   attach(meId: string): void {
     this.detach();
@@ -81,6 +83,8 @@ class ConsoleStore {
       realtime.on('staff.changed', (p) => this.applyPresence(p)),
       realtime.on('offer', (o) => this.applyOffer(o)),
       realtime.on('offer.revoked', (r) => this.applyRevoked(r)),
+      // An offer is pushed once: one that rang while the socket was down is asked for again.
+      realtime.on('synced', () => this.refreshOffers()),
       ...CALL_DELTA_EVENTS.map((name) => realtime.on(name, (c) => this.applyCall(c))),
     ];
   }
@@ -93,6 +97,7 @@ class ConsoleStore {
     this.calls.clear();
     this.staff.clear();
     this.offers = [];
+    this.offersMeanwhile = null;
     this.revoked = null;
     this.me = null;
     this.meId = null;
@@ -115,6 +120,7 @@ class ConsoleStore {
 
   /** The offer was answered here: take it off the screen without a "withdrawn" notice. */
   dropOffer(offerId: string): void {
+    this.offersMeanwhile?.set(offerId, null);
     this.offers = this.offers.filter((o) => o.offerId !== offerId);
     this.changed();
   }
@@ -147,15 +153,51 @@ class ConsoleStore {
     this.changed();
   }
 
+  /**
+   * Replaces the offers on screen with the ones still ringing at me (the server's word after a
+   * reconnect: new ones come back, ones that ended while we were away go), keeping what arrived
+   * or went live while the question was on its way.
+   */
+  private refreshOffers(): void {
+    const meanwhile = new Map<string, Offer | null>();
+    this.offersMeanwhile = meanwhile;
+    realtime
+      .send('offer.pending', {})
+      .then((pending) => {
+        if (this.offersMeanwhile !== meanwhile) return;
+        this.offersMeanwhile = null;
+        const now = Date.now();
+        const next = pending.filter(
+          (o) =>
+            !meanwhile.has(o.offerId) &&
+            !meanwhile.has(`item:${o.item.id}`) &&
+            Date.parse(o.expiresAt) > now,
+        );
+        for (const offer of meanwhile.values()) if (offer !== null) next.push(offer);
+        this.offers = next;
+        this.changed();
+      })
+      .catch(() => {
+        // The next reconnect asks again; live offers keep arriving meanwhile.
+        if (this.offersMeanwhile === meanwhile) this.offersMeanwhile = null;
+      });
+  }
+
   private applyOffer(offer: Offer): void {
+    this.offersMeanwhile?.set(offer.offerId, offer);
     this.offers = [...this.offers.filter((o) => o.offerId !== offer.offerId), offer];
     this.changed();
   }
 
   private applyRevoked(r: OfferRevoked): void {
-    const gone = this.offers.find((o) =>
-      r.offerId === null ? o.item.id === r.itemId : o.offerId === r.offerId,
-    );
+    const matches = (o: Offer) =>
+      r.offerId === null ? o.item.id === r.itemId : o.offerId === r.offerId;
+    const meanwhile = this.offersMeanwhile;
+    if (meanwhile !== null) {
+      for (const [id, o] of meanwhile) if (o !== null && matches(o)) meanwhile.set(id, null);
+      meanwhile.set(r.offerId ?? `item:${r.itemId}`, null);
+    }
+    const gone = this.offers.find(matches);
     if (gone === undefined) return;
     this.offers = this.offers.filter((o) => o !== gone);
     this.revoked = { offer: gone, reason: r.reason, at: Date.now() };

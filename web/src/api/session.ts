@@ -1,4 +1,5 @@
 import type { Me } from '@web/api/types';
+import { setDisplayTimeZone } from '@web/components/time';
 
 /**
  * The signed-in session, kept in sessionStorage: it survives a reload of the tab but not the
@@ -17,6 +18,7 @@ const KEY = 'switchboard.session';
 type Listener = (session: StoredSession | null, reason?: SessionEndReason) => void;
 
 let current: StoredSession | null = read();
+setDisplayTimeZone(current?.me.timeZone);
 let lastEnd: SessionEndReason | null = null;
 const listeners = new Set<Listener>();
 
@@ -39,6 +41,7 @@ export const session = {
   start(next: StoredSession): void {
     current = next;
     lastEnd = null;
+    setDisplayTimeZone(next.me.timeZone);
     sessionStorage.setItem(KEY, JSON.stringify(next));
     listeners.forEach((l) => l(current));
   },

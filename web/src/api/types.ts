@@ -41,6 +41,8 @@ export interface Me {
   displayName: string;
   roles: Role[];
   extension: string | null;
+  /** The zone the console shows times in (the server's DEFAULT_TIME_ZONE); absent in old sessions. */
+  timeZone?: string;
 }
 
 export interface Principal {
@@ -315,6 +317,7 @@ export interface ClientToServerEvents {
     payload: { status: StaffStatus; reason?: string },
     ack: (res: Ack<Presence>) => void,
   ) => void;
+  'offer.pending': (payload: Record<string, never>, ack: (res: Ack<Offer[]>) => void) => void;
   'offer.accept': (
     payload: { offerId: string },
     ack: (res: Ack<{ offerId: string; itemId: string }>) => void,

@@ -27,12 +27,39 @@ export function formatDuration(totalSeconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
+/**
+ * The zone every date and time on screen is shown in: the server's configured one (from
+ * /api/me), so a receptionist's "14:05" is the reports' 14:05 whatever the computer's clock says.
+ * Undefined until signed in (or for a session stored before the server said): the browser's own.
+ */
+let displayZone: string | undefined;
+
+export function setDisplayTimeZone(zone: string | undefined): void {
+  displayZone = zone;
+}
+
+export function displayTimeZone(): string | undefined {
+  return displayZone;
+}
+
+function dayIn(date: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: displayZone }).format(date);
+}
+
 export function formatDateTime(iso: string, language: string): string {
   const date = new Date(iso);
-  const today = new Date();
-  const sameDay = date.toDateString() === today.toDateString();
+  const sameDay = dayIn(date) === dayIn(new Date());
   return new Intl.DateTimeFormat(
     language,
-    sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' },
+    sameDay
+      ? { timeStyle: 'short', timeZone: displayZone }
+      : { dateStyle: 'short', timeStyle: 'short', timeZone: displayZone },
   ).format(date);
+}
+
+/** A clock time (14:05:09) in the display zone. */
+export function formatTime(iso: string | number, language: string): string {
+  return new Intl.DateTimeFormat(language, { timeStyle: 'medium', timeZone: displayZone }).format(
+    new Date(iso),
+  );
 }

@@ -95,6 +95,16 @@ export class UserDto {
   }
 }
 
+/** The signed-in user's own profile, with what the console needs to show times as reports do. */
+export class MeDto extends UserDto {
+  @ApiProperty({
+    description:
+      'the IANA time zone the console shows dates and times in (DEFAULT_TIME_ZONE, the zone reports use by default)',
+    example: 'Europe/Moscow',
+  })
+  timeZone!: string;
+}
+
 /** What any colleague may know of a person: enough to name them and to @mention them. */
 export class PersonDto {
   @ApiProperty() id!: string;

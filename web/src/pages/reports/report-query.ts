@@ -1,4 +1,5 @@
 import type { Bucket, ReportQuery } from '@web/api/supervision-types';
+import { displayTimeZone } from '@web/components/time';
 
 /** The selectors every report shares: days (inclusive), bucket and time zone. */
 export interface Selection {
@@ -34,6 +35,7 @@ export function defaultSelection(): Selection {
     fromDay: today,
     toDay: today,
     bucket: '1h',
-    tz: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    // The zone the server reports in by default (DEFAULT_TIME_ZONE), as the rest of the console.
+    tz: displayTimeZone() ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
   };
 }

@@ -4,7 +4,7 @@ import { useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useConsole } from '@web/api/console-store';
 import { api } from '@web/api/endpoints';
-import { useNow } from '@web/components/time';
+import { formatTime, useNow } from '@web/components/time';
 import { useQueues } from '@web/components/use-queues';
 import { hasAnyRole, useSession } from '@web/pages/shell/use-session';
 import { AlertFeed } from '@web/pages/wallboard/alert-feed';
@@ -102,7 +102,7 @@ export function WallboardPage() {
             {live.stale
               ? t('wallboard.stale')
               : t('wallboard.updated', {
-                  time: new Date(snapshot.at).toLocaleTimeString(i18n.language),
+                  time: formatTime(snapshot.at, i18n.language),
                 })}
           </span>
         ) : null}

@@ -678,4 +678,19 @@ describe('planner (e2e)', () => {
     expect(set.body).toMatchObject({ plannerLeadMinutes: 10, plannerLeadSeconds: 600 });
     expect(set.body.kinds).toHaveProperty('planner-reminder', { inApp: true });
   });
+
+  it('without the PBX connector "call now" is refused with a clear code, and settings say so', async () => {
+    const agent = await createUser(app, ['agent'], { extension: `83${suffix()}` });
+    const settings = await app.http.get('/api/planner/settings').set(auth(agent)).expect(200);
+    expect(settings.body).toEqual({ timeZone: expect.any(String), callNow: false });
+    const client = await createClient(app, admin, { phones: ['+12015550177'] });
+    const call = await plan(agent, {
+      kind: 'call',
+      subject: 'Call about the offer',
+      startsAt: inSeconds(600),
+      clientId: client.id,
+    });
+    const refused = await act(agent, call.id, 'call-now').expect(409);
+    expect(refused.body.error.code).toBe('PBX_NOT_CONFIGURED');
+  });
 });

@@ -303,6 +303,31 @@ export class PlannerService implements OnModuleInit {
     return plan;
   }
 
+  /**
+   * The number "call now" dials for an open plan: the contact person's first phone, else the
+   * client's, else that of the client's first contact person (by priority) who has one.
+   */
+  async numberToCall(who: Principal, id: string): Promise<string> {
+    const plan = await this.loadFor(who, id);
+    if (!isOpen(plan.status)) {
+      throw new AppError('PLANNED_CONTACT_CLOSED', `Planned contact ${id} is ${plan.status}`);
+    }
+    const contact = plan.contact ? await this.em.findOne(ContactPerson, plan.contact.id) : null;
+    if (contact?.phones[0] !== undefined) return contact.phones[0];
+    if (plan.client) {
+      const client = await this.em.findOne(Client, plan.client.id);
+      if (client?.phones[0] !== undefined) return client.phones[0];
+      const [other] = await this.em.getConnection().execute<{ phone: string }[]>(
+        `select phones[1] as phone from contact_persons
+          where client_id = ? and cardinality(phones) > 0
+          order by priority desc, name, id limit 1`,
+        [plan.client.id],
+      );
+      if (other) return other.phone;
+    }
+    throw new AppError('NO_NUMBER_TO_CALL', 'The plan has no client or contact with a phone');
+  }
+
   async history(id: string): Promise<PlanHistoryItemDto[]> {
     const rows = await this.em.find(
       PlannedContactHistory,

@@ -327,3 +327,15 @@ export class CalendarTokenDto {
   path!: string;
   @ApiProperty() createdAt!: string;
 }
+
+export class PlannerSettingsDto {
+  @ApiProperty({ description: "the server's zone: plans are shown and entered in it" })
+  timeZone!: string;
+  @ApiProperty({ description: '"call now" can ring through the PBX (connector in control mode)' })
+  callNow!: boolean;
+}
+
+export class CallNowDto {
+  @ApiProperty({ description: 'the extension the PBX rings first' }) extension!: string;
+  @ApiProperty({ description: 'the number dialled once it answers (E.164)' }) number!: string;
+}

@@ -10,6 +10,8 @@ import type { SyncDoneEvent } from '@/modules/notifications/delivery/delivery.ev
 import type { DirectoryLookupDto } from '@/modules/directory/dto/directory-lookup.dto';
 import type { LoginResultDto } from '@/modules/auth/dto/login.dto';
 import type { CallDto } from '@/modules/calls/dto/call.dto';
+import type { PlannedContactDto } from '@/modules/planner/dto/planned-contact.dto';
+import type { PlannedContact } from '@web/api/planner-types';
 import type { ServerToClientEvents as ServerEvents } from '@/realtime/realtime.events';
 import type {
   Call,
@@ -36,6 +38,7 @@ export type WireChecks = [
   Accepts<DirectoryLookup, DirectoryLookupDto>,
   Accepts<LoginResult, LoginResultDto>,
   Accepts<Call, CallDto>,
+  Accepts<PlannedContact, PlannedContactDto>,
 ];
 
 /** Every event the console listens to is one the server's catalogue has. */

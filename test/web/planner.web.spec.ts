@@ -264,4 +264,55 @@ describe('planner in Chromium (browser)', () => {
       .waitFor();
     expect(await own.getByLabel('Чей план').count()).toBe(0);
   });
+
+  it("plans a contact from a request's current stage: the plan names the stage", async () => {
+    const agent = await world.user(['agent'], 'Rick Requests');
+    const clientId = await world.client(
+      `Contoso ${agent.username.slice(-6)}`,
+      'Ann',
+      '+12015550133',
+      agent.id,
+    );
+    const queue = await world.queue('Contracts', [agent]);
+    const token = await world.token(agent);
+    const request = await app.http
+      .post('/api/requests')
+      .set('authorization', `Bearer ${world.adminToken}`)
+      .send({
+        channel: 'email',
+        subject: 'Renew the contract',
+        queue,
+        clientId,
+        assigneeId: agent.id,
+      })
+      .expect(201);
+    const detail = await app.http
+      .get(`/api/requests/${request.body.id}`)
+      .set('authorization', `Bearer ${token}`)
+      .expect(200);
+    const current = (detail.body.stages as { id: string; doneAt: string | null }[]).find(
+      (s) => s.doneAt === null,
+    )!;
+
+    const page = await at(agent, `/requests/${request.body.id}`);
+    await page.getByRole('link', { name: 'Plan a contact in this stage' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Plan a contact in the request stage' });
+    const subject = dialog.getByRole('textbox', { name: 'Subject' });
+    expect(await subject.inputValue()).toBe('Renew the contract');
+    await dialog.getByText(/^Contoso /).waitFor();
+    await subject.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await page.waitForURL(/\/planner\/[0-9a-f-]{36}$/);
+    const plan = await app.http
+      .get(`/api/planned-contacts/${page.url().split('/').pop()}`)
+      .set('authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(plan.body).toMatchObject({
+      followsRequestStageId: current.id,
+      followsRequestId: request.body.id,
+      clientId,
+      origin: 'request',
+    });
+  });
 });

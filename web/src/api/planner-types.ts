@@ -22,6 +22,7 @@ export interface PlannedContact {
   origin: string;
   followsCallId: string | null;
   followsRequestId: string | null;
+  followsRequestStageId: string | null;
   followsPlannedId: string | null;
   resultCallId: string | null;
   reasonId: string | null;

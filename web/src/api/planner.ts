@@ -22,6 +22,7 @@ export interface NewPlan {
   clientId?: string;
   assigneeId?: string;
   followsPlannedId?: string;
+  followsRequestStageId?: string;
   followsRequestId?: string;
   followsCallId?: string;
 }
@@ -65,3 +66,14 @@ export const plannerApi = {
   searchClients: (q: string) =>
     request<Page<ClientBrief>>('GET', '/clients', { query: { q, limit: 8 } }),
 };
+
+/** The planner with the new-plan form open, made in a request's stage (the request links here). */
+export function planInStagePath(from: {
+  stageId: string;
+  subject: string;
+  clientId?: string | null;
+}) {
+  const query = new URLSearchParams({ stage: from.stageId, subject: from.subject });
+  if (from.clientId) query.set('client', from.clientId);
+  return `/planner?${query.toString()}`;
+}

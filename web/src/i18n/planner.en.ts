@@ -2,6 +2,7 @@
 export const plannerEn = {
   planner: {
     nav: 'Planner',
+    fromStage: 'Plan a contact in this stage',
     title: 'Planner',
     whose: 'Whose plan',
     me: 'Me',
@@ -32,6 +33,7 @@ export const plannerEn = {
     form: {
       title: 'New plan',
       followUpTitle: 'Plan the next step',
+      stageTitle: 'Plan a contact in the request stage',
       kind: 'Type',
       subject: 'Subject',
       subjectPlaceholder: 'Call back about the contract',

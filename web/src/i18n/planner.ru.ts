@@ -4,6 +4,7 @@ import type { Catalogue } from '@web/i18n/en';
 export const plannerRu: Pick<Catalogue, 'planner' | 'plannerErrors'> = {
   planner: {
     nav: 'Планы',
+    fromStage: 'Запланировать контакт на этом этапе',
     title: 'Планировщик',
     whose: 'Чей план',
     me: 'Мой',
@@ -34,6 +35,7 @@ export const plannerRu: Pick<Catalogue, 'planner' | 'plannerErrors'> = {
     form: {
       title: 'Новый план',
       followUpTitle: 'Следующий шаг',
+      stageTitle: 'Контакт на этапе заявки',
       kind: 'Тип',
       subject: 'Тема',
       subjectPlaceholder: 'Перезвонить по договору',

@@ -53,7 +53,9 @@ export class PbxControlService {
     this.requireControl();
     const [user] = await this.em
       .getConnection()
-      .execute<{ extension: string | null }[]>(`select extension from users where id = ?`, [who.id]);
+      .execute<{ extension: string | null }[]>(`select extension from users where id = ?`, [
+        who.id,
+      ]);
     if (!user?.extension) {
       throw new AppError('NO_EXTENSION', 'You have no extension for the PBX to ring first');
     }

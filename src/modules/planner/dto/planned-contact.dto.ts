@@ -84,6 +84,14 @@ export class CreatePlannedContactDto {
   @IsUUID()
   followsRequestId?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'request_stages.id this plan is made in (a stage of a request); implies followsRequestId',
+  })
+  @OptionalNotNull()
+  @IsUUID()
+  followsRequestStageId?: string;
+
   @ApiPropertyOptional({ description: 'another planned contact this one follows from' })
   @OptionalNotNull()
   @IsUUID()
@@ -236,6 +244,7 @@ export class PlannedContactDto implements PlannedContactView {
   @ApiProperty({ enum: PLANNED_ORIGINS }) origin!: PlannedOrigin;
   @ApiProperty({ nullable: true, type: String }) followsCallId!: string | null;
   @ApiProperty({ nullable: true, type: String }) followsRequestId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) followsRequestStageId!: string | null;
   @ApiProperty({ nullable: true, type: String }) followsPlannedId!: string | null;
   @ApiProperty({ nullable: true, type: String }) resultCallId!: string | null;
   @ApiProperty({ nullable: true, type: String }) reasonId!: string | null;
@@ -264,6 +273,7 @@ export class PlannedContactDto implements PlannedContactView {
       origin: plan.origin,
       followsCallId: plan.followsCall?.id ?? null,
       followsRequestId: plan.followsRequest?.id ?? null,
+      followsRequestStageId: plan.followsRequestStage?.id ?? null,
       followsPlannedId: plan.followsPlanned?.id ?? null,
       resultCallId: plan.resultCall?.id ?? null,
       reasonId: plan.reason?.id ?? null,

@@ -16,6 +16,7 @@ export interface FormSeed {
   subject?: string;
   clientId?: string;
   followsPlannedId?: string;
+  followsRequestStageId?: string;
 }
 
 const DEFAULT_MINUTES: Record<PlannedKind, number | null> = {
@@ -88,6 +89,9 @@ export function PlanForm({
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(clientId ? { clientId } : {}),
         ...(seed.followsPlannedId ? { followsPlannedId: seed.followsPlannedId } : {}),
+        ...(seed.followsRequestStageId
+          ? { followsRequestStageId: seed.followsRequestStageId }
+          : {}),
         assigneeId,
       });
       onCreated(plan);
@@ -99,7 +103,13 @@ export function PlanForm({
 
   return (
     <Modal
-      title={seed.followsPlannedId ? t('planner.form.followUpTitle') : t('planner.form.title')}
+      title={
+        seed.followsRequestStageId
+          ? t('planner.form.stageTitle')
+          : seed.followsPlannedId
+            ? t('planner.form.followUpTitle')
+            : t('planner.form.title')
+      }
       onClose={onClose}
     >
       <form

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { errorText } from '@web/api/errors';
 import { usePeople } from '@web/api/people';
@@ -102,24 +102,42 @@ export function PlannerPage() {
     (direction: 1 | -1) => setAnchor(addDays(day, direction * (view === 'day' ? 1 : 7))),
     [day, view],
   );
-  const openNew = useCallback(
-    (seed: Partial<FormSeed> = {}) => {
+  const seedFor = useCallback(
+    (seed: Partial<FormSeed> = {}): FormSeed => {
       const start = Math.ceil((minuteOfDay(now, zone) + 1) / 15) * 15;
-      setForm({
+      return {
         day: seed.day ?? day,
         time: seed.time ?? (seed.day && seed.day !== today ? '10:00' : clockOf(start)),
         assigneeId: seed.assigneeId ?? (assignee === EVERYONE ? me : assignee),
         ...seed,
-      });
+      };
     },
     [now, zone, day, today, assignee, me],
   );
+  const openNew = useCallback((seed: Partial<FormSeed> = {}) => setForm(seedFor(seed)), [seedFor]);
+
+  // Arriving from a request's stage (`?stage=&subject=&client=`): the form opens, made in it.
+  const [search, setSearch] = useSearchParams();
+  const stageId = search.get('stage');
+  const shownForm =
+    form ??
+    (stageId !== null && ready
+      ? seedFor({
+          followsRequestStageId: stageId,
+          subject: search.get('subject') ?? undefined,
+          clientId: search.get('client') ?? undefined,
+        })
+      : null);
+  const closeForm = () => {
+    setForm(null);
+    if (stageId !== null) setSearch({}, { replace: true });
+  };
 
   // The planner's keys, when no field has the focus: N new, T today, ←/→ move, D/W view.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
-      if (e.ctrlKey || e.metaKey || e.altKey || form !== null || moving !== null) return;
+      if (e.ctrlKey || e.metaKey || e.altKey || shownForm !== null || moving !== null) return;
       if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
       if (target?.isContentEditable) return;
       const key = e.key.toLowerCase();
@@ -134,7 +152,7 @@ export function PlannerPage() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [form, moving, openNew, setViewSaved, step]);
+  }, [shownForm, moving, openNew, setViewSaved, step]);
 
   const title = new Intl.DateTimeFormat(i18n.language, {
     timeZone: 'UTC',
@@ -312,14 +330,14 @@ export function PlannerPage() {
           </section>
         )}
       </aside>
-      {form ? (
+      {shownForm ? (
         <PlanForm
-          seed={form}
+          seed={shownForm}
           zone={zone}
           plansForOthers={plansForOthers}
-          onClose={() => setForm(null)}
+          onClose={closeForm}
           onCreated={(plan) => {
-            setForm(null);
+            closeForm();
             setAnchor(dayOf(Date.parse(plan.startsAt), zone));
             void queryClient.invalidateQueries({ queryKey: ['planner'] });
             select(plan.id);

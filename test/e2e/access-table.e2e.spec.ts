@@ -134,6 +134,8 @@ const ACCESS: Record<string, readonly (Caller | 'public')[]> = {
   'POST /api/planned-contacts/{id}/postpone': STAFF,
   'POST /api/planned-contacts/{id}/fail': STAFF,
   'POST /api/planned-contacts/{id}/cancel': STAFF,
+  'POST /api/planned-contacts/{id}/call-now': STAFF,
+  'GET /api/planner/settings': STAFF,
   'POST /api/calls/{id}/plan-callback': STAFF,
   'GET /api/clients/{id}/chain': STAFF,
   'GET /api/planner/reasons': STAFF,

@@ -3,7 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import type { Socket } from 'socket.io-client';
 import { AmiConnectorService } from '@/modules/pbx/ami/ami-connector.service';
 import { ConnectorModule } from '@/modules/pbx/ami/connector.module';
-import { createLine, createQueue, uniqueSuffix } from '@test/factories/directory.factory';
+import {
+  createClient,
+  createContact,
+  createLine,
+  createQueue,
+  uniqueSuffix,
+} from '@test/factories/directory.factory';
 import { FakeAmi } from '@test/support/fake-ami';
 import { connected, connectSocket, startApp, TestApp } from '@test/support/test-app';
 import { adminToken, createUser } from '@test/support/users';
@@ -162,5 +168,66 @@ describe('Asterisk AMI connector, control mode (e2e)', () => {
       Exten: '+12015550188',
       Context: 'from-internal',
     });
+  });
+
+  it('"call now" on a planned call sends Originate to the contact person, else the client', async () => {
+    const admin = await adminToken(app);
+    const extension = `84${Math.floor(Math.random() * 1e6)}`;
+    const agent = await createUser(app, ['agent'], { extension });
+    const auth = { authorization: `Bearer ${agent.token}` };
+    const settings = await app.http.get('/api/planner/settings').set(auth).expect(200);
+    expect(settings.body.callNow).toBe(true);
+    const client = await createClient(app, admin, { phones: ['+12015550166'] });
+    const contact = await createContact(app, admin, client.id, { phones: ['+12015550155'] });
+    const planFor = async (body: Record<string, unknown>) =>
+      (
+        await app.http
+          .post('/api/planned-contacts')
+          .set(auth)
+          .send({
+            kind: 'call',
+            subject: 'Call about the contract',
+            startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+            ...body,
+          })
+          .expect(201)
+      ).body as { id: string };
+
+    const withContact = await planFor({ clientId: client.id, contactId: contact.id });
+    let originate = ami.nextAction('Originate');
+    const res = await app.http
+      .post(`/api/planned-contacts/${withContact.id}/call-now`)
+      .set(auth)
+      .expect(202);
+    expect(res.body).toEqual({ extension, number: '+12015550155' });
+    expect(await originate).toMatchObject({
+      Channel: `Local/${extension}@from-internal`,
+      Exten: '+12015550155',
+    });
+
+    const clientOnly = await planFor({ clientId: client.id });
+    originate = ami.nextAction('Originate');
+    await app.http.post(`/api/planned-contacts/${clientOnly.id}/call-now`).set(auth).expect(202);
+    expect(await originate).toMatchObject({ Exten: '+12015550166' });
+
+    const bare = await createClient(app, admin);
+    await createContact(app, admin, bare.id, { phones: ['+12015550144'], priority: 5 });
+    const viaContacts = await planFor({ clientId: bare.id });
+    originate = ami.nextAction('Originate');
+    await app.http.post(`/api/planned-contacts/${viaContacts.id}/call-now`).set(auth).expect(202);
+    expect(await originate).toMatchObject({ Exten: '+12015550144' });
+
+    const nobody = await planFor({});
+    const refused = await app.http
+      .post(`/api/planned-contacts/${nobody.id}/call-now`)
+      .set(auth)
+      .expect(409);
+    expect(refused.body.error.code).toBe('NO_NUMBER_TO_CALL');
+
+    const other = await createUser(app, ['agent']);
+    await app.http
+      .post(`/api/planned-contacts/${withContact.id}/call-now`)
+      .set({ authorization: `Bearer ${other.token}` })
+      .expect(404);
   });
 });

@@ -678,4 +678,91 @@ describe('planner (e2e)', () => {
     expect(set.body).toMatchObject({ plannerLeadMinutes: 10, plannerLeadSeconds: 600 });
     expect(set.body.kinds).toHaveProperty('planner-reminder', { inApp: true });
   });
+
+  it('without the PBX connector "call now" is refused with a clear code, and settings say so', async () => {
+    const agent = await createUser(app, ['agent'], { extension: `83${suffix()}` });
+    const settings = await app.http.get('/api/planner/settings').set(auth(agent)).expect(200);
+    expect(settings.body).toEqual({ timeZone: expect.any(String), callNow: false });
+    const client = await createClient(app, admin, { phones: ['+12015550177'] });
+    const call = await plan(agent, {
+      kind: 'call',
+      subject: 'Call about the offer',
+      startsAt: inSeconds(600),
+      clientId: client.id,
+    });
+    const refused = await act(agent, call.id, 'call-now').expect(409);
+    expect(refused.body.error.code).toBe('PBX_NOT_CONFIGURED');
+  });
+
+  it('a plan made in a request stage names the stage, its request and client, and joins the chain', async () => {
+    const agent = await createUser(app, ['agent']);
+    const client = await createClient(app, admin);
+    const queue = await queueCode();
+    const made = async () =>
+      (
+        await app.http
+          .post('/api/requests')
+          .set(auth(receptionist))
+          .send({ channel: 'email', subject: 'Contract', queue, clientId: client.id })
+          .expect(201)
+      ).body as { id: string };
+    const request = await made();
+    const other = await made();
+    const detail = await app.http.get(`/api/requests/${request.id}`).set(auth(admin)).expect(200);
+    const stages = detail.body.stages as { id: string; stage: string }[];
+    const stageId = stages[1].id;
+
+    const plan = await app.http
+      .post('/api/planned-contacts')
+      .set(auth(agent))
+      .send({
+        kind: 'call',
+        subject: 'Agree the terms',
+        startsAt: inSeconds(3600),
+        followsRequestStageId: stageId,
+      })
+      .expect(201);
+    expect(plan.body).toMatchObject({
+      followsRequestStageId: stageId,
+      followsRequestId: request.id,
+      clientId: client.id,
+      origin: 'request',
+    });
+
+    const mismatch = await app.http
+      .post('/api/planned-contacts')
+      .set(auth(agent))
+      .send({
+        kind: 'task',
+        subject: 'Send the draft',
+        startsAt: inSeconds(3600),
+        followsRequestStageId: stageId,
+        followsRequestId: other.id,
+      })
+      .expect(400);
+    expect(mismatch.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'followsRequestStageId',
+    });
+    const unknown = await app.http
+      .post('/api/planned-contacts')
+      .set(auth(agent))
+      .send({
+        kind: 'task',
+        subject: 'Send the draft',
+        startsAt: inSeconds(3600),
+        followsRequestStageId: MISSING_ID,
+      })
+      .expect(400);
+    expect(unknown.body.error.field).toBe('followsRequestStageId');
+
+    const chain = await app.http
+      .get(`/api/clients/${client.id}/chain`)
+      .set(auth(agent))
+      .expect(200);
+    const item = (chain.body.items as { type: string; id: string; follows: unknown }[]).find(
+      (i) => i.id === plan.body.id,
+    );
+    expect(item?.follows).toEqual({ type: 'request', id: request.id });
+  });
 });

@@ -11,6 +11,8 @@ import type { DirectoryLookupDto } from '@/modules/directory/dto/directory-looku
 import type { LoginResultDto } from '@/modules/auth/dto/login.dto';
 import type { CallDto } from '@/modules/calls/dto/call.dto';
 import type { MeDto } from '@/modules/staff/dto/user.dto';
+import type { PlannedContactDto } from '@/modules/planner/dto/planned-contact.dto';
+import type { PlannedContact } from '@web/api/planner-types';
 import type { ServerToClientEvents as ServerEvents } from '@/realtime/realtime.events';
 import type {
   Call,
@@ -39,6 +41,7 @@ export type WireChecks = [
   Accepts<LoginResult, LoginResultDto>,
   Accepts<Call, CallDto>,
   Accepts<Me, MeDto>,
+  Accepts<PlannedContact, PlannedContactDto>,
 ];
 
 /** Every event the console listens to is one the server's catalogue has. */

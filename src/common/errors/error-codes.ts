@@ -46,6 +46,12 @@ export const ERROR_STATUS = {
   PLANNED_CONTACT_CLOSED: 409,
   /** The calendar feed token is unknown, rotated or revoked. */
   INVALID_FEED_TOKEN: 401,
+  /** "Call now" / "call back" through the PBX needs the Asterisk connector in control mode. */
+  PBX_NOT_CONFIGURED: 409,
+  /** The PBX rings the person's own phone first: they need an extension. */
+  NO_EXTENSION: 409,
+  /** The client (or contact person) has no phone number to dial. */
+  NO_NUMBER_TO_CALL: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

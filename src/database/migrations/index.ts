@@ -10,6 +10,7 @@ import { Migration20261129080000_outbox } from '@/database/migrations/Migration2
 import { Migration20261130090000_user_token_version } from '@/database/migrations/Migration20261130090000_user_token_version';
 import { Migration20261130100000_notification_reminders } from '@/database/migrations/Migration20261130100000_notification_reminders';
 import { Migration20261204090000_code_mappings } from '@/database/migrations/Migration20261204090000_code_mappings';
+import { Migration20261204100000_planner_request_stage } from '@/database/migrations/Migration20261204100000_planner_request_stage';
 import { Migration20261204090000_planner } from '@/database/migrations/Migration20261204090000_planner';
 import { Migration20261204060000_case_insensitive_codes } from '@/database/migrations/Migration20261204060000_case_insensitive_codes';
 
@@ -39,5 +40,9 @@ export const MIGRATIONS: MigrationObject[] = [
   {
     name: 'Migration20261204060000_case_insensitive_codes',
     class: Migration20261204060000_case_insensitive_codes,
+  },
+  {
+    name: 'Migration20261204100000_planner_request_stage',
+    class: Migration20261204100000_planner_request_stage,
   },
 ];

@@ -13,7 +13,11 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '@/common/auth/access.decorator';
 import type { Principal } from '@/common/auth/roles';
 import { Page, page } from '@/common/pagination/page.dto';
+import { AppError } from '@/common/errors/app-error';
+import { AppConfig } from '@/config/app-config';
+import { PbxControlService } from '@/modules/pbx/ami/pbx-control.service';
 import {
+  CallNowDto,
   ClientChainDto,
   CreatePlannedContactDto,
   DoneDto,
@@ -21,6 +25,7 @@ import {
   PlanCallbackDto,
   PlannedContactDetailDto,
   PlannedContactDto,
+  PlannerSettingsDto,
   PostponeDto,
   ReasonDto,
   UpdatePlannedContactDto,
@@ -37,7 +42,37 @@ export class PlannerController {
   constructor(
     private readonly planner: PlannerService,
     private readonly chains: ClientChainService,
+    private readonly pbx: PbxControlService,
+    private readonly config: AppConfig,
   ) {}
+
+  /** What the planner page needs from the server: its time zone and whether "call now" works. */
+  @Roles(...STAFF)
+  @Get('planner/settings')
+  settings(): PlannerSettingsDto {
+    return { timeZone: this.config.defaultTimeZone, callNow: this.pbx.canOriginate() };
+  }
+
+  /**
+   * "Call now" on an open planned call: the PBX rings one's own phone, then dials the contact
+   * person's first number, else the client's (Originate through the connector).
+   */
+  @Roles(...STAFF)
+  @Post('planned-contacts/:id/call-now')
+  @HttpCode(202)
+  async callNow(
+    @CurrentPrincipal() who: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<CallNowDto> {
+    if (!this.pbx.canOriginate()) {
+      throw new AppError(
+        'PBX_NOT_CONFIGURED',
+        'Calling through the PBX needs the Asterisk connector in control mode (AMI_MODE=control)',
+      );
+    }
+    const number = await this.planner.numberToCall(who, id);
+    return this.pbx.originate(who, `plan:${id}`, number);
+  }
 
   /** For oneself; receptionists, supervisors and admins also for others. */
   @Roles(...STAFF)

@@ -25,6 +25,7 @@ export interface PlannedContactView {
   origin: PlannedOrigin;
   followsCallId: string | null;
   followsRequestId: string | null;
+  followsRequestStageId: string | null;
   followsPlannedId: string | null;
   resultCallId: string | null;
   reasonId: string | null;

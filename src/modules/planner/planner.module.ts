@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CallsModule } from '@/modules/calls/calls.module';
+import { PbxControlModule } from '@/modules/pbx/ami/pbx-control.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { CalendarController } from '@/modules/planner/calendar.controller';
 import { CalendarFeedService } from '@/modules/planner/calendar-feed.service';
@@ -21,7 +22,7 @@ import { StaffModule } from '@/modules/staff/staff.module';
  * handlers) and the worker (the reminder and overdue jobs, registered in WorkerModule).
  */
 @Module({
-  imports: [CallsModule, NotificationsModule, StaffModule],
+  imports: [CallsModule, NotificationsModule, PbxControlModule, StaffModule],
   controllers: [
     PlannerController,
     PlannerReasonsController,

@@ -45,6 +45,7 @@ import {
   postponeProblem,
 } from '@/modules/planner/planner-rules';
 import { PlannerSchedule } from '@/modules/planner/planner-schedule';
+import { RequestStage } from '@/modules/requests/entities/request-stage.entity';
 import { Request } from '@/modules/requests/entities/request.entity';
 import { User } from '@/modules/staff/entities/user.entity';
 import { OutboxMessage, outboxMessage } from '@/outbox/outbox.catalogue';
@@ -77,7 +78,11 @@ type PlanFields = Pick<
   | 'followsCall'
   | 'followsRequest'
   | 'followsPlanned'
-> & { assigneeId: string; createdById: string | null };
+> &
+  Partial<Pick<PlannedContact, 'followsRequestStage'>> & {
+    assigneeId: string;
+    createdById: string | null;
+  };
 
 /**
  * Planned contacts: created by hand, from a call, from a held or missed call, from a request;
@@ -147,7 +152,23 @@ export class PlannerService implements OnModuleInit {
     const assigneeId = input.assigneeId ?? who.id;
     this.requireMayPlanFor(who, assigneeId);
     await this.requireActiveUser(assigneeId, 'assigneeId');
-    const [followsCall, followsRequest, followsPlanned] = await Promise.all([
+    const stage =
+      input.followsRequestStageId === undefined
+        ? null
+        : await this.em.findOne(RequestStage, input.followsRequestStageId, {
+            populate: ['request', 'request.client'],
+          });
+    if (input.followsRequestStageId !== undefined && !stage) refuse('followsRequestStageId');
+    if (
+      stage &&
+      input.followsRequestId !== undefined &&
+      input.followsRequestId !== stage.request.id
+    ) {
+      throw new AppError('VALIDATION_FAILED', 'The stage belongs to another request', {
+        field: 'followsRequestStageId',
+      });
+    }
+    const [followsCall, namedRequest, followsPlanned] = await Promise.all([
       input.followsCallId === undefined
         ? null
         : this.mustFind(Call, input.followsCallId, 'followsCallId'),
@@ -158,6 +179,7 @@ export class PlannerService implements OnModuleInit {
         ? null
         : this.loadFor(who, input.followsPlannedId).catch(() => refuse('followsPlannedId')),
     ]);
+    const followsRequest = stage?.request ?? namedRequest;
     const { client, contact } = await this.parties(
       input.clientId ??
         followsCall?.client?.id ??
@@ -185,6 +207,7 @@ export class PlannerService implements OnModuleInit {
       contact,
       followsCall,
       followsRequest,
+      followsRequestStage: stage,
       followsPlanned,
     });
   }
@@ -301,6 +324,31 @@ export class PlannerService implements OnModuleInit {
       throw new AppError('PLANNED_CONTACT_NOT_FOUND', `Planned contact ${id} does not exist`);
     }
     return plan;
+  }
+
+  /**
+   * The number "call now" dials for an open plan: the contact person's first phone, else the
+   * client's, else that of the client's first contact person (by priority) who has one.
+   */
+  async numberToCall(who: Principal, id: string): Promise<string> {
+    const plan = await this.loadFor(who, id);
+    if (!isOpen(plan.status)) {
+      throw new AppError('PLANNED_CONTACT_CLOSED', `Planned contact ${id} is ${plan.status}`);
+    }
+    const contact = plan.contact ? await this.em.findOne(ContactPerson, plan.contact.id) : null;
+    if (contact?.phones[0] !== undefined) return contact.phones[0];
+    if (plan.client) {
+      const client = await this.em.findOne(Client, plan.client.id);
+      if (client?.phones[0] !== undefined) return client.phones[0];
+      const [other] = await this.em.getConnection().execute<{ phone: string }[]>(
+        `select phones[1] as phone from contact_persons
+          where client_id = ? and cardinality(phones) > 0
+          order by priority desc, name, id limit 1`,
+        [plan.client.id],
+      );
+      if (other) return other.phone;
+    }
+    throw new AppError('NO_NUMBER_TO_CALL', 'The plan has no client or contact with a phone');
   }
 
   async history(id: string): Promise<PlanHistoryItemDto[]> {
@@ -508,6 +556,7 @@ export class PlannerService implements OnModuleInit {
         contact: fields.contact,
         followsCall: fields.followsCall,
         followsRequest: fields.followsRequest,
+        followsRequestStage: fields.followsRequestStage ?? null,
         followsPlanned: fields.followsPlanned,
       });
       tx.create(PlannedContactHistory, {

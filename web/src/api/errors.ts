@@ -33,6 +33,7 @@ export function errorText(t: TFunction, err: unknown): string {
   if (KNOWN.has(code)) return t(`errors.${code}`);
   // Codes of the areas added since (chat, requests, notifications), in their own catalogues.
   if (i18next.exists(`moreErrors.${code}`)) return t(`moreErrors.${code}`);
+  if (i18next.exists(`plannerErrors.${code}`)) return t(`plannerErrors.${code}`);
   const detail = err instanceof Error ? err.message : String(err);
   return t('errors.UNKNOWN', { code, detail });
 }

@@ -39,6 +39,7 @@ const LIVE_EVENTS = [
   'chat.typing',
   'presence.changed',
   'request.changed',
+  'planner.changed',
   'stats.live',
   'stats.threshold',
   'routing.alert',

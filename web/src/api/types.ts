@@ -4,6 +4,7 @@
  * renamed on the server breaks `npm run typecheck`, not a receptionist's screen.
  */
 
+import type { PlannerChangedEvent } from '@web/api/planner-types';
 import type { RoutingAlert, StatsLive, StatsThreshold } from '@web/api/supervision-types';
 
 export type Role = 'admin' | 'supervisor' | 'receptionist' | 'agent';
@@ -303,6 +304,7 @@ export interface ServerToClientEvents {
   'presence.changed': (payload: { userId: string; status: 'online' | 'away' | 'offline' }) => void;
   'notification.reminded': (payload: PersistedEvent) => void;
   'request.changed': (payload: RequestChanged) => void;
+  'planner.changed': (payload: PlannerChangedEvent) => void;
   'stats.live': (payload: StatsLive) => void;
   'stats.threshold': (payload: StatsThreshold) => void;
   'routing.alert': (payload: RoutingAlert) => void;

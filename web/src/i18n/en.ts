@@ -1,5 +1,6 @@
 import { chatEn } from '@web/i18n/chat.en';
 import { notificationsEn } from '@web/i18n/notifications.en';
+import { plannerEn } from '@web/i18n/planner.en';
 import { requestsEn } from '@web/i18n/requests.en';
 
 /** English. The Russian catalogue must have exactly these keys (checked by tsc and a unit test). */
@@ -7,6 +8,7 @@ export const en = {
   ...chatEn,
   ...notificationsEn,
   ...requestsEn,
+  ...plannerEn,
   common: { cancel: 'Cancel', loading: 'Loading…', dismiss: 'Dismiss' },
   errors: {
     NETWORK: 'The server cannot be reached. Check the connection and try again.',

@@ -1,6 +1,7 @@
 import { chatRu } from '@web/i18n/chat.ru';
 import type { Catalogue } from '@web/i18n/en';
 import { notificationsRu } from '@web/i18n/notifications.ru';
+import { plannerRu } from '@web/i18n/planner.ru';
 import { requestsRu } from '@web/i18n/requests.ru';
 
 /** Russian: the same keys as English (tsc checks the shape; a unit test compares key sets). */
@@ -8,6 +9,7 @@ export const ru: Catalogue = {
   ...chatRu,
   ...notificationsRu,
   ...requestsRu,
+  ...plannerRu,
   common: { cancel: 'Отмена', loading: 'Загрузка…', dismiss: 'Скрыть' },
   errors: {
     NETWORK: 'Сервер недоступен. Проверьте связь и повторите.',

@@ -3,6 +3,7 @@ import type { Role } from '@web/api/types';
 import { BoardPage } from '@web/pages/board/board-page';
 import { ChatPage } from '@web/pages/chat/chat-page';
 import { ConsolePage } from '@web/pages/console/console-page';
+import { PlannerPage } from '@web/pages/planner/planner-page';
 import { NotificationsArea } from '@web/pages/notifications/notifications-area';
 import { RequestsArea } from '@web/pages/requests/requests-area';
 import { WallboardPage } from '@web/pages/wallboard/wallboard-page';
@@ -41,6 +42,13 @@ export const PAGES: readonly PageDefinition[] = [
     label: 'requests.nav',
     roles: ['agent', 'receptionist', 'supervisor', 'admin'],
     element: <RequestsArea />,
+  },
+  {
+    path: '/planner',
+    children: ['/planner/:planId'],
+    label: 'planner.nav',
+    roles: ['agent', 'receptionist', 'supervisor', 'admin'],
+    element: <PlannerPage />,
   },
   {
     path: '/chat',

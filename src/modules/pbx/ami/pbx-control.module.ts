@@ -12,5 +12,6 @@ import { PbxControlService } from '@/modules/pbx/ami/pbx-control.service';
   imports: [CallsModule],
   controllers: [PbxControlController],
   providers: [PbxControlListener, PbxControlService],
+  exports: [PbxControlService],
 })
 export class PbxControlModule {}

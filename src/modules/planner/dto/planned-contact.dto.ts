@@ -84,6 +84,14 @@ export class CreatePlannedContactDto {
   @IsUUID()
   followsRequestId?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'request_stages.id this plan is made in (a stage of a request); implies followsRequestId',
+  })
+  @OptionalNotNull()
+  @IsUUID()
+  followsRequestStageId?: string;
+
   @ApiPropertyOptional({ description: 'another planned contact this one follows from' })
   @OptionalNotNull()
   @IsUUID()
@@ -236,6 +244,7 @@ export class PlannedContactDto implements PlannedContactView {
   @ApiProperty({ enum: PLANNED_ORIGINS }) origin!: PlannedOrigin;
   @ApiProperty({ nullable: true, type: String }) followsCallId!: string | null;
   @ApiProperty({ nullable: true, type: String }) followsRequestId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) followsRequestStageId!: string | null;
   @ApiProperty({ nullable: true, type: String }) followsPlannedId!: string | null;
   @ApiProperty({ nullable: true, type: String }) resultCallId!: string | null;
   @ApiProperty({ nullable: true, type: String }) reasonId!: string | null;
@@ -264,6 +273,7 @@ export class PlannedContactDto implements PlannedContactView {
       origin: plan.origin,
       followsCallId: plan.followsCall?.id ?? null,
       followsRequestId: plan.followsRequest?.id ?? null,
+      followsRequestStageId: plan.followsRequestStage?.id ?? null,
       followsPlannedId: plan.followsPlanned?.id ?? null,
       resultCallId: plan.resultCall?.id ?? null,
       reasonId: plan.reason?.id ?? null,
@@ -326,4 +336,16 @@ export class CalendarTokenDto {
   @ApiProperty({ description: 'the feed path with the token, relative to the server' })
   path!: string;
   @ApiProperty() createdAt!: string;
+}
+
+export class PlannerSettingsDto {
+  @ApiProperty({ description: "the server's zone: plans are shown and entered in it" })
+  timeZone!: string;
+  @ApiProperty({ description: '"call now" can ring through the PBX (connector in control mode)' })
+  callNow!: boolean;
+}
+
+export class CallNowDto {
+  @ApiProperty({ description: 'the extension the PBX rings first' }) extension!: string;
+  @ApiProperty({ description: 'the number dialled once it answers (E.164)' }) number!: string;
 }

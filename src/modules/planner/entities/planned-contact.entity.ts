@@ -4,6 +4,7 @@ import { Call } from '@/modules/calls/entities/call.entity';
 import { Client } from '@/modules/directory/entities/client.entity';
 import { ContactPerson } from '@/modules/directory/entities/contact-person.entity';
 import { PlannerReason } from '@/modules/planner/entities/planner-reason.entity';
+import { RequestStage } from '@/modules/requests/entities/request-stage.entity';
 import { Request } from '@/modules/requests/entities/request.entity';
 import { User } from '@/modules/staff/entities/user.entity';
 
@@ -33,6 +34,7 @@ export class PlannedContact {
     | 'origin'
     | 'followsCall'
     | 'followsRequest'
+    | 'followsRequestStage'
     | 'followsPlanned'
     | 'resultCall'
     | 'reason'
@@ -89,6 +91,10 @@ export class PlannedContact {
 
   @ManyToOne(() => Request, { nullable: true, deleteRule: 'set null' })
   followsRequest: Request | null = null;
+
+  /** The request stage it was planned in (with `followsRequest`, that stage's request). */
+  @ManyToOne(() => RequestStage, { nullable: true, deleteRule: 'set null' })
+  followsRequestStage: RequestStage | null = null;
 
   @ManyToOne(() => PlannedContact, { nullable: true, deleteRule: 'set null' })
   followsPlanned: PlannedContact | null = null;

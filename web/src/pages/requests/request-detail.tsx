@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { chatApi, chatStore } from '@web/api/chat';
 import { errorField, errorText } from '@web/api/errors';
 import { usePeople } from '@web/api/people';
+import { planInStagePath } from '@web/api/planner';
 import { requestsApi } from '@web/api/requests';
 import type { ClientRequest } from '@web/api/types';
 import { formatDateTime, useNow } from '@web/components/time';
@@ -133,6 +134,14 @@ function Detail({ request: r }: { request: ClientRequest }) {
                   .join(' · ')}
               </span>
               {s.note ? <span className="stage-note">{s.note}</span> : null}
+              {current ? (
+                <Link
+                  className="btn btn-small stage-plan"
+                  to={planInStagePath({ stageId: s.id, subject: r.subject, clientId: r.clientId })}
+                >
+                  {t('planner.fromStage')}
+                </Link>
+              ) : null}
             </li>
           );
         })}

@@ -140,7 +140,8 @@ describe('Asterisk AMI connector, control mode (e2e)', () => {
       Event: 'Newexten',
       ...base,
       Context: 'switchboard-hold',
-      Extension: queue.code,
+      // Asterisk 12+ names it Exten (the other transcript sends the deprecated Extension).
+      Exten: queue.code,
       Priority: '1',
       Timestamp: (now + 1).toFixed(6),
     });

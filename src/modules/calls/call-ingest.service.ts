@@ -40,6 +40,13 @@ export interface IngestOptions {
    * when the batch adds an event to that call, so a replayed batch does not repeat it.
    */
   notes?: ReadonlyMap<string, string>;
+  /**
+   * The caller rebuilds the statistics of the span it stored (the history import): a call that
+   * changes outside the live window then writes no `call.changed` outbox row. Such a row's one
+   * reaction is the statistics' dirty hint; routing, alerts and call-backs ignore history, and a
+   * row per imported call would be written, delivered and deleted for nothing.
+   */
+  rebuildsStats?: boolean;
 }
 
 export interface IngestResult {
@@ -160,8 +167,9 @@ export class CallIngestService {
     const locked = await this.createAndLockCalls(rows, events, options);
     const callIds = new Map([...locked.values()].map((row) => [row.external_id, row.id]));
 
-    // One round trip: the new events come back from RETURNING, and the calls' earlier events
-    // from the table (the statement's snapshot does not see its own inserts, so none twice).
+    // One round trip: the ids of the new events come back from RETURNING (the rest of them is in
+    // `events`), and the calls' earlier events from the table (the statement's snapshot does not
+    // see its own inserts, so none twice).
     const stored = await rows<StoredEvent & { fresh: boolean }>(
       `with inserted as (
          insert into "call_events" ("id", "call_id", "type", "at", "line", "queue", "agent", "from", "to", "source", "received_at")
@@ -169,15 +177,20 @@ export class CallIngestService {
          from unnest(?::text[], ?::uuid[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
            as e("id", "call_id", "type", "at", "line", "queue", "agent", "from", "to")
          on conflict ("id") do nothing
-         returning "id", "call_id", "type", "at", "line", "queue", "agent", "from", "to"
+         returning "id", "call_id"
        )
-       select true as "fresh", "call_id", "id", "type", (extract(epoch from "at") * 1000)::float8 as "at_ms",
-              "line", "queue", "agent", "from", "to"
+       select true as "fresh", "call_id", "id", null as "type", null::float8 as "at_ms",
+              null as "line", null as "queue", null as "agent", null as "from", null as "to"
          from inserted
        union all
-       select false, "call_id", "id", "type", (extract(epoch from "at") * 1000)::float8,
-              "line", "queue", "agent", "from", "to"
-         from "call_events" where "call_id" in (select "call_id" from inserted)`,
+       select false, e."call_id", e."id", e."type", (extract(epoch from e."at") * 1000)::float8,
+              e."line", e."queue", e."agent", e."from", e."to"
+         from (select distinct "call_id" from inserted) k
+         cross join lateral (
+           -- OFFSET 0 keeps this a look-up per call: flattened into a join, the planner (which
+           -- cannot tell how few calls the batch names) hashes them and scans the whole table.
+           select * from "call_events" where "call_id" = k."call_id" offset 0
+         ) e`,
       [
         options.source,
         events.map((e) => e.id),
@@ -191,26 +204,35 @@ export class CallIngestService {
         events.map((e) => e.to),
       ],
     );
-    const inserted = stored.filter((r) => r.fresh);
-    const accepted = new Set(inserted.map((r) => r.id));
-    const touched = [...new Set(inserted.map((r) => r.call_id))];
-    if (touched.length === 0) return { accepted, callIds, changed: [] };
-
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const accepted = new Set<string>();
     const byCall = new Map<string, CallEventFact[]>();
     for (const e of stored) {
-      const list = byCall.get(e.call_id) ?? [];
-      list.push({
-        id: e.id,
-        type: e.type,
-        at: new Date(Math.round(e.at_ms)),
-        line: e.line,
-        queue: e.queue,
-        agent: e.agent,
-        from: e.from,
-        to: e.to,
-      });
-      byCall.set(e.call_id, list);
+      let fact: CallEventFact;
+      if (e.fresh) {
+        accepted.add(e.id);
+        const event = byId.get(e.id);
+        if (!event) throw new Error(`event ${e.id} stored but not sent`);
+        const { id, type, at, line, queue, agent, from, to } = event;
+        fact = { id, type, at, line, queue, agent, from, to };
+      } else {
+        fact = {
+          id: e.id,
+          type: e.type,
+          at: new Date(Math.round(e.at_ms)),
+          line: e.line,
+          queue: e.queue,
+          agent: e.agent,
+          from: e.from,
+          to: e.to,
+        };
+      }
+      const list = byCall.get(e.call_id);
+      if (list) list.push(fact);
+      else byCall.set(e.call_id, [fact]);
     }
+    const touched = [...new Set(stored.filter((r) => r.fresh).map((r) => r.call_id))];
+    if (touched.length === 0) return { accepted, callIds, changed: [] };
 
     const projections = touched.map((id) => {
       const row = locked.get(id);
@@ -241,9 +263,9 @@ export class CallIngestService {
     const liveSince = Date.now() - LIVE_WINDOW_MS;
     const changed = projected
       .filter(({ row, projection }) => row.event_count === 0 || row.status !== projection.status)
-      .map((call) =>
-        outboxMessage('call.changed', changeOf(summarize(call), options.source, liveSince)),
-      );
+      .map((call) => changeOf(summarize(call), options.source, liveSince))
+      .filter((change) => change.live || options.rebuildsStats !== true)
+      .map((change) => outboxMessage('call.changed', change));
     await this.writeProjections(rows, projected, changed);
     await this.appendNotes(rows, projected, options.notes);
     return { accepted, callIds, changed };

@@ -117,34 +117,79 @@ export function parseTelephonyEvent(
   const unknown = Object.keys(raw).find((key) => !KNOWN_FIELDS.has(key));
   if (unknown !== undefined) return fail(`unknown field '${unknown.slice(0, 50)}'`);
 
-  if (id === null || id.length < 1 || id.length > MAX_ID_LENGTH) {
-    return fail(`id must be a string of 1-${MAX_ID_LENGTH} characters`);
-  }
-  const callId = raw.callId;
-  if (typeof callId !== 'string' || callId.length < 1 || callId.length > MAX_ID_LENGTH) {
-    return fail(`callId must be a string of 1-${MAX_ID_LENGTH} characters`);
-  }
-  // Manual calls own this namespace; a connector writing into it could alter a receptionist's call.
-  if (callId.startsWith('manual:')) return fail(`callId must not start with 'manual:'`);
-  const type = raw.type;
-  if (typeof type !== 'string' || !(types as readonly string[]).includes(type)) {
-    return fail(`type must be one of ${types.join(', ')}`);
-  }
+  if (id === null) return fail(`id must be a string of 1-${MAX_ID_LENGTH} characters`);
   if (typeof raw.at !== 'string') return fail('at must be an ISO-8601 date-time with an offset');
   const at = parseEventTime(raw.at);
   if (at === null) {
     return fail(`at '${raw.at.slice(0, 40)}' is not an ISO-8601 date-time with an offset`);
   }
+  const checked = checkTelephonyEvent(
+    {
+      id,
+      callId: raw.callId,
+      type: raw.type,
+      at,
+      line: raw.line,
+      queue: raw.queue,
+      agent: raw.agent,
+      from: raw.from,
+      to: raw.to,
+    },
+    types,
+  );
+  return typeof checked === 'string' ? fail(checked) : { ok: true, event: checked };
+}
+
+/** An event's fields before the checks, `at` already a time. */
+export interface UncheckedCallEvent {
+  id: string;
+  callId: unknown;
+  type: unknown;
+  at: Date;
+  line: unknown;
+  queue: unknown;
+  agent: unknown;
+  from: unknown;
+  to: unknown;
+}
+
+/**
+ * The checks of parseTelephonyEvent after the time: the event, or why it is refused. In-process
+ * producers (the AMI connector, the history import) call it with a Date and skip formatting
+ * and re-parsing one; the check is the same, so a file cannot store what the HTTP ingest would
+ * refuse.
+ */
+export function checkTelephonyEvent(
+  raw: UncheckedCallEvent,
+  types: readonly CallEventType[] = TELEPHONY_EVENT_TYPES,
+): IncomingCallEvent | string {
+  const { id, callId, type, at } = raw;
+  if (id.length < 1 || id.length > MAX_ID_LENGTH) {
+    return `id must be a string of 1-${MAX_ID_LENGTH} characters`;
+  }
+  if (typeof callId !== 'string' || callId.length < 1 || callId.length > MAX_ID_LENGTH) {
+    return `callId must be a string of 1-${MAX_ID_LENGTH} characters`;
+  }
+  // Manual calls own this namespace; a connector writing into it could alter a receptionist's call.
+  if (callId.startsWith('manual:')) return `callId must not start with 'manual:'`;
+  if (typeof type !== 'string' || !(types as readonly string[]).includes(type)) {
+    return `type must be one of ${types.join(', ')}`;
+  }
+  // What an ISO-8601 time with a four-digit year can name: the range parseEventTime accepts.
+  const year = at.getUTCFullYear();
+  if (Number.isNaN(year) || year < 0 || year > 9999) {
+    return 'at must be an ISO-8601 date-time with an offset';
+  }
 
   const line = code(raw.line, 'line', true);
-  if (!line.ok) return fail(line.reason);
+  if (!line.ok) return line.reason;
   const queue = code(raw.queue, 'queue', false);
-  if (!queue.ok) return fail(queue.reason);
+  if (!queue.ok) return queue.reason;
   const agent = code(raw.agent, 'agent', false);
-  if (!agent.ok) return fail(agent.reason);
+  if (!agent.ok) return agent.reason;
 
   if (typeof raw.from !== 'string' || raw.from.length > MAX_NUMBER_LENGTH) {
-    return fail(`from must be a string of at most ${MAX_NUMBER_LENGTH} characters`);
+    return `from must be a string of at most ${MAX_NUMBER_LENGTH} characters`;
   }
   const to = raw.to;
   if (
@@ -152,23 +197,20 @@ export function parseTelephonyEvent(
     to !== null &&
     (typeof to !== 'string' || to.length > MAX_NUMBER_LENGTH)
   ) {
-    return fail(`to must be a string of at most ${MAX_NUMBER_LENGTH} characters`);
+    return `to must be a string of at most ${MAX_NUMBER_LENGTH} characters`;
   }
 
   return {
-    ok: true,
-    event: {
-      id,
-      callId,
-      type: type as CallEventType,
-      at,
-      line: line.value,
-      queue: queue.value,
-      agent: agent.value,
-      // An empty caller id is a withheld number: there is nothing to match or display.
-      from: raw.from.trim() === '' ? null : raw.from,
-      to: typeof to === 'string' && to.trim() !== '' ? to : null,
-    },
+    id,
+    callId,
+    type: type as CallEventType,
+    at,
+    line: line.value,
+    queue: queue.value,
+    agent: agent.value,
+    // An empty caller id is a withheld number: there is nothing to match or display.
+    from: raw.from.trim() === '' ? null : raw.from,
+    to: typeof to === 'string' && to.trim() !== '' ? to : null,
   };
 }
 

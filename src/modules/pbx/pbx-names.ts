@@ -34,8 +34,13 @@ export interface PbxLine {
   number: string | null;
 }
 
+/** Distinct dialled numbers remembered by PbxLineMap: a PBX has a handful, a log repeats them. */
+const LINE_CACHE_SIZE = 1000;
+
 export class PbxLineMap {
   private readonly byNumber = new Map<string, string>();
+  /** lineFor's answers: parsing a phone number costs more than the rest of a log line. */
+  private readonly answers = new Map<string, string>();
 
   constructor(
     lines: readonly PbxLine[],
@@ -53,8 +58,13 @@ export class PbxLineMap {
   lineFor(dialled: string | null | undefined): string {
     const value = pbxValue(dialled);
     if (value === null) return this.defaultLine;
+    const known = this.answers.get(value);
+    if (known !== undefined) return known;
     const key = this.key(value);
-    return (key === null ? undefined : this.byNumber.get(key)) ?? value;
+    const line = (key === null ? undefined : this.byNumber.get(key)) ?? value;
+    if (this.answers.size >= LINE_CACHE_SIZE) this.answers.clear();
+    this.answers.set(value, line);
+    return line;
   }
 
   private key(raw: string): string | null {

@@ -121,7 +121,8 @@ export class AmiObserver {
         if ((e.Priority ?? '1') !== '1') return [];
         const call = this.state(callId);
         call.channel ??= pbxValue(e.Channel);
-        call.queue = pbxValue(e.Extension) ?? call.queue;
+        // `Exten` on every version; `Extension` is its pre-12 name, deprecated since.
+        call.queue = pbxValue(e.Exten) ?? pbxValue(e.Extension) ?? call.queue;
         const out = call.tracked ? [] : [draft(call, 'arrived')];
         call.tracked = true;
         return [...out, draft(call, 'queued')];

@@ -120,7 +120,10 @@ export class HistoryImportService {
     const inFlight = new Set<Promise<void>>();
     let failure: Error | null = null;
     const write = async (events: IncomingCallEvent[]): Promise<void> => {
-      const { statuses } = await this.ingest.ingest(events, { source: 'telephony' });
+      const { statuses } = await this.ingest.ingest(events, {
+        source: 'telephony',
+        rebuildsStats: true,
+      });
       statuses.forEach((status, index) => {
         if (status === 'duplicate') {
           counts.duplicates++;
@@ -167,28 +170,31 @@ export class HistoryImportService {
     hooks.onProgress?.(0, total);
     for (const file of options.files) {
       const source = this.open(options, file, lines, onBytes);
-      for await (const row of source.rows) {
-        counts.records++;
-        if ('error' in row) {
-          counts.rejected++;
-          hooks.onRejected?.(file, row.line, row.error);
-          continue;
-        }
-        const mapped = source.map(row.record);
-        switch (mapped.kind) {
-          case 'header':
-            break;
-          case 'ignored':
-            counts.ignored++;
-            break;
-          case 'rejected':
+      for await (const rows of source.rows) {
+        for (const row of rows) {
+          counts.records++;
+          if ('error' in row) {
             counts.rejected++;
-            hooks.onRejected?.(file, row.line, mapped.reason);
-            break;
-          case 'events':
-            counts.calls += mapped.newCalls;
-            await add(mapped.events);
-            break;
+            hooks.onRejected?.(file, row.line, row.error);
+            continue;
+          }
+          const mapped = source.map(row.record);
+          switch (mapped.kind) {
+            case 'header':
+              break;
+            case 'ignored':
+              counts.ignored++;
+              break;
+            case 'rejected':
+              counts.rejected++;
+              hooks.onRejected?.(file, row.line, mapped.reason);
+              break;
+            case 'events':
+              counts.calls += mapped.newCalls;
+              for (const event of mapped.events) batch.push(event);
+              if (batch.length >= IMPORT_BATCH) await flush();
+              break;
+          }
         }
       }
       await add(source.mapper.finish());
@@ -314,7 +320,7 @@ export class HistoryImportService {
 }
 
 interface Source {
-  rows: AsyncGenerator<FileRow<string | string[]>>;
+  rows: AsyncGenerator<FileRow<string | string[]>[]>;
   mapper: { finish: HistoryMapper<never>['finish'] };
   map: (record: string | string[]) => MappedRecord | { kind: 'header' };
 }

@@ -1,8 +1,8 @@
 import type { CallEventType } from '@/modules/calls/call-projection';
 import {
+  checkTelephonyEvent,
   IncomingCallEvent,
   PBX_EVENT_TYPES,
-  parseTelephonyEvent,
 } from '@/modules/calls/telephony-event';
 import { pbxEventId } from '@/modules/pbx/pbx-names';
 
@@ -39,12 +39,12 @@ export class RecordError extends Error {}
  */
 export function pbxEvent(draft: EventDraft): IncomingCallEvent {
   if (Number.isNaN(draft.at.getTime())) throw new RecordError(`${draft.type} has no valid time`);
-  const parsed = parseTelephonyEvent(
+  const checked = checkTelephonyEvent(
     {
       id: pbxEventId(draft.callId, draft.type, draft.at, draft.agent),
       callId: draft.callId,
       type: draft.type,
-      at: draft.at.toISOString(),
+      at: draft.at,
       line: draft.line,
       queue: draft.queue,
       agent: draft.agent,
@@ -53,8 +53,8 @@ export function pbxEvent(draft: EventDraft): IncomingCallEvent {
     },
     PBX_EVENT_TYPES,
   );
-  if (!parsed.ok) throw new RecordError(parsed.reason);
-  return parsed.event;
+  if (typeof checked === 'string') throw new RecordError(checked);
+  return checked;
 }
 
 /** A number of seconds or milliseconds from a data field, or null when it is not one. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@/config/config.module';
 import { DatabaseModule } from '@/database/database.module';
+import { LeanSqlModule } from '@/database/lean-sql';
 import { DomainEventsModule } from '@/common/events/domain-events.module';
 import { LoggerModule } from '@/common/logging/logger.module';
 import { OutboxModule } from '@/outbox/outbox.module';
@@ -17,6 +18,7 @@ import { RedisModule } from '@/redis/redis.module';
     ConfigModule,
     LoggerModule,
     DatabaseModule,
+    LeanSqlModule,
     RedisModule,
     QueueModule,
     RealtimeModule,

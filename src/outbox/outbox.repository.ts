@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { LeanSql } from '@/database/lean-sql';
 import { Injectable } from '@nestjs/common';
 import { pgArray } from '@/database/pg-array';
 import type { OutboxMessage, OutboxTopic } from '@/outbox/outbox.catalogue';
@@ -43,7 +44,10 @@ export function outboxInsert(messages: readonly OutboxMessage[]): {
 /** The SQL of the transactional outbox (table `outbox`, see Migration20261129080000_outbox). */
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly sql: LeanSql,
+  ) {}
 
   /** Inside the caller's transaction, with the change the messages follow: one INSERT. */
   async append(tx: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
@@ -54,9 +58,7 @@ export class OutboxRepository {
 
   async delete(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.em
-      .getConnection()
-      .execute(`delete from "outbox" where "id" = any(?::uuid[])`, [pgArray(ids)]);
+    await this.sql.execute(`delete from "outbox" where "id" = any(?::uuid[])`, [pgArray(ids)]);
   }
 
   /**

@@ -3,7 +3,8 @@ import { MikroORM } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { StaffStateRepository } from '@/modules/staff/staff-state.repository';
+import { LeanSql } from '@/database/lean-sql';
+import { StaffStateRepository, Tx } from '@/modules/staff/staff-state.repository';
 import { WorkerModule } from '@workers/worker.module';
 
 interface Row {
@@ -20,12 +21,15 @@ describe('StaffStateRepository', () => {
   let ctx: INestApplicationContext;
   let em: EntityManager;
   let repo: StaffStateRepository;
+  /** The executor routing runs the transitions on. */
+  let tx: Tx;
 
   beforeAll(async () => {
     ctx = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
     await ctx.init();
     em = ctx.get(MikroORM).em.fork() as EntityManager;
     repo = ctx.get(StaffStateRepository);
+    tx = ctx.get(LeanSql);
   });
   afterAll(() => ctx.close());
 
@@ -65,27 +69,27 @@ describe('StaffStateRepository', () => {
     const free = await person();
     const onBreak = await person({ status: 'break' });
     const busy = await person({ state: 'busy' });
-    expect(await repo.claimForCall(em, free)).toBe(true);
+    expect(await repo.claimForCall(tx, free)).toBe(true);
     expect((await row(free)).state).toBe('offered');
-    expect(await repo.claimForCall(em, free)).toBe(false);
-    expect(await repo.claimForCall(em, onBreak)).toBe(false);
-    expect(await repo.claimForCall(em, busy)).toBe(false);
+    expect(await repo.claimForCall(tx, free)).toBe(false);
+    expect(await repo.claimForCall(tx, onBreak)).toBe(false);
+    expect(await repo.claimForCall(tx, busy)).toBe(false);
 
-    await repo.releaseOffered(em, [free], 60);
+    await repo.releaseOffered(tx, [free], 60);
     expect(await row(free)).toMatchObject({ state: 'idle', cooling: true });
-    expect(await repo.claimForCall(em, free)).toBe(false);
+    expect(await repo.claimForCall(tx, free)).toBe(false);
   });
 
   it('puts a person on break after the configured number of offers rang out', async () => {
     const id = await person({ state: 'offered' });
-    await repo.noAnswer(em, id, 2);
+    await repo.noAnswer(tx, id, 2);
     expect(await row(id)).toMatchObject({
       state: 'idle',
       status: 'available',
       consecutive_no_answers: 1,
     });
     await em.execute(`update staff_presence set state = 'offered' where user_id = ?`, [id]);
-    await repo.noAnswer(em, id, 2);
+    await repo.noAnswer(tx, id, 2);
     expect(await row(id)).toMatchObject({
       state: 'idle',
       status: 'break',
@@ -97,37 +101,37 @@ describe('StaffStateRepository', () => {
   it('releases whoever is on a call to wrap-up, then wrap-up to idle', async () => {
     const callId = randomUUID();
     const id = await person({ state: 'busy', current_call_id: callId });
-    expect(await repo.holds(em, id, callId)).toBe(true);
-    expect(await repo.holdersOf(em, callId)).toEqual([id]);
-    const released = await repo.releaseHolders(em, callId, 30);
+    expect(await repo.holds(tx, id, callId)).toBe(true);
+    expect(await repo.holdersOf(tx, callId)).toEqual([id]);
+    const released = await repo.releaseHolders(tx, callId, 30);
     expect(released.map((r) => r.userId)).toEqual([id]);
     expect(released[0].username).toMatch(/^staff-/);
     expect(await row(id)).toMatchObject({ state: 'wrap_up', current_call_id: null });
-    expect(await repo.wrapUpDone(em, id)).toBe(true);
+    expect(await repo.wrapUpDone(tx, id)).toBe(true);
     expect((await row(id)).state).toBe('idle');
-    expect(await repo.wrapUpDone(em, id)).toBe(false);
+    expect(await repo.wrapUpDone(tx, id)).toBe(false);
   });
 
   it('releases straight to idle when the queue has no wrap-up', async () => {
     const callId = randomUUID();
     const id = await person({ state: 'busy', current_call_id: callId });
-    await repo.releaseHolders(em, callId, 0);
+    await repo.releaseHolders(tx, callId, 0);
     expect(await row(id)).toMatchObject({ state: 'idle', current_call_id: null });
   });
 
   it('makes the answerer of a call answered on a phone busy with it, once', async () => {
     const callId = randomUUID();
     const id = await person();
-    expect(await repo.answeredElsewhere(em, id, callId)).toBe(true);
+    expect(await repo.answeredElsewhere(tx, id, callId)).toBe(true);
     expect(await row(id)).toMatchObject({ state: 'busy', current_call_id: callId });
-    expect(await repo.answeredElsewhere(em, id, callId)).toBe(false);
+    expect(await repo.answeredElsewhere(tx, id, callId)).toBe(false);
   });
 
   it('joins the caller’s transaction: a rollback undoes the claim', async () => {
     const id = await person();
     await expect(
-      em.fork().transactional(async (tx) => {
-        expect(await repo.claimForCall(tx, id)).toBe(true);
+      ctx.get(LeanSql).transaction(async (inner) => {
+        expect(await repo.claimForCall(inner, id)).toBe(true);
         throw new Error('refused later in the same action');
       }),
     ).rejects.toThrow('refused later');
@@ -136,7 +140,7 @@ describe('StaffStateRepository', () => {
 
   it('explains why someone cannot be claimed', async () => {
     const id = await person({ status: 'break' });
-    expect(await repo.standing(em, id)).toMatchObject({
+    expect(await repo.standing(tx, id)).toMatchObject({
       status: 'break',
       state: 'idle',
       cooling: false,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { LeanSql, LeanTx } from '@/database/lean-sql';
 import { AppConfig } from '@/config/app-config';
 import { AppError } from '@/common/errors/app-error';
 import {
@@ -120,7 +120,7 @@ interface CodeIds {
 @Injectable()
 export class CallIngestService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly sql: LeanSql,
     private readonly config: AppConfig,
     private readonly outbox: OutboxRelay,
   ) {}
@@ -139,8 +139,8 @@ export class CallIngestService {
     }
     if (unique.length === 0) return { statuses, callIds: new Map() };
 
-    const { accepted, callIds, changed } = await this.em.transactional((em) =>
-      this.write(em, unique, options),
+    const { accepted, callIds, changed } = await this.sql.transaction((tx) =>
+      this.write(tx, unique, options),
     );
     events.forEach((event, index) => {
       if (statuses[index] === 'accepted' && !accepted.has(event.id)) statuses[index] = 'duplicate';
@@ -151,7 +151,7 @@ export class CallIngestService {
   }
 
   private async write(
-    em: EntityManager,
+    tx: LeanTx,
     events: IncomingCallEvent[],
     options: IngestOptions,
   ): Promise<{
@@ -159,10 +159,9 @@ export class CallIngestService {
     callIds: Map<string, string>;
     changed: OutboxMessage<'call.changed'>[];
   }> {
-    const trx = em.getTransactionContext<Knex.Transaction>();
-    if (!trx) throw new Error('call ingest must run inside a transaction');
-    const rows: Rows = async <T>(sql: string, bindings: readonly unknown[]): Promise<T[]> =>
-      (await trx.raw<{ rows: T[] }>(sql, bindings as Knex.RawBinding[])).rows;
+    // LeanSql: real bind parameters (arrays stay arrays), each text prepared once per connection.
+    const rows: Rows = <T>(sql: string, bindings: readonly unknown[]): Promise<T[]> =>
+      tx.execute<T[]>(sql, bindings);
 
     const locked = await this.createAndLockCalls(rows, events, options);
     const callIds = new Map([...locked.values()].map((row) => [row.external_id, row.id]));

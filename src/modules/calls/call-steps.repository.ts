@@ -1,5 +1,5 @@
-import { Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import type { LeanTx } from '@/database/lean-sql';
 import type { CallEventFact, CallProjection, CallStatus } from '@/modules/calls/call-projection';
 import { OutboxMessage } from '@/outbox/outbox.catalogue';
 import { outboxInsert } from '@/outbox/outbox.repository';
@@ -52,22 +52,19 @@ export interface StepProjection {
   answeredById: string | null;
 }
 
-async function run<T>(
-  trx: Knex.Transaction,
-  sql: string,
-  bindings: readonly unknown[],
-): Promise<T[]> {
-  return (await trx.raw<{ rows: T[] }>(sql, bindings as Knex.RawBinding[])).rows;
+function run<T>(tx: LeanTx, sql: string, bindings: readonly unknown[]): Promise<T[]> {
+  return tx.execute<T[]>(sql, bindings);
 }
 
 /**
  * The SQL of the router's direct path into a call's event log (see CallStepsService), on the
- * caller's transaction with real bind parameters, so arrays stay arrays.
+ * caller's transaction (LeanSql: real bind parameters, so arrays stay arrays; each text
+ * prepared once per connection).
  */
 @Injectable()
 export class CallStepsRepository {
   /** Locks the calls in id order (the ingest locks in the same order: no deadlocks). */
-  async lock(trx: Knex.Transaction, callIds: readonly string[]): Promise<StepCallRow[]> {
+  async lock(trx: LeanTx, callIds: readonly string[]): Promise<StepCallRow[]> {
     return run<StepCallRow>(
       trx,
       `select "id", "external_id", "status", "event_count", "line_code", "queue_code",
@@ -83,7 +80,7 @@ export class CallStepsRepository {
    * new ones come from RETURNING and none twice.
    */
   async insertAndReload(
-    trx: Knex.Transaction,
+    trx: LeanTx,
     steps: readonly StoredStep[],
   ): Promise<{ fresh: Set<string>; facts: Map<string, CallEventFact[]> }> {
     const rows = await run<EventRow>(
@@ -138,7 +135,7 @@ export class CallStepsRepository {
    * moved (a transfer to another queue) is resolved inside the statement.
    */
   async writeProjections(
-    trx: Knex.Transaction,
+    trx: LeanTx,
     calls: readonly StepProjection[],
     changes: readonly OutboxMessage[],
   ): Promise<void> {
@@ -203,7 +200,7 @@ export class CallStepsRepository {
   }
 
   async appendNotes(
-    trx: Knex.Transaction,
+    trx: LeanTx,
     notes: readonly { callId: string; note: string }[],
   ): Promise<void> {
     if (notes.length === 0) return;

@@ -1,5 +1,5 @@
-import { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { LeanSql, LeanTx } from '@/database/lean-sql';
 import { AppError } from '@/common/errors/app-error';
 import {
   CallEventFact,
@@ -61,16 +61,14 @@ export type StepResult = 'accepted' | 'duplicate' | AppError;
 @Injectable()
 export class CallStepsService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly sql: LeanSql,
     private readonly repo: CallStepsRepository,
     private readonly outbox: OutboxRelay,
   ) {}
 
   async record(entries: readonly RouterStepEntry[]): Promise<StepResult[]> {
     if (entries.length === 0) return [];
-    const { found, fresh, changed } = await this.em.transactional((em) =>
-      this.write(em.getTransactionContext<Knex.Transaction>(), entries),
-    );
+    const { found, fresh, changed } = await this.sql.transaction((tx) => this.write(tx, entries));
     // Not awaited: the reactions run on (one may itself record steps here).
     if (changed.length > 0) void this.outbox.dispatch(changed);
     const seen = new Set<string>();
@@ -84,10 +82,9 @@ export class CallStepsService {
   }
 
   private async write(
-    trx: Knex.Transaction | undefined,
+    trx: LeanTx,
     entries: readonly RouterStepEntry[],
   ): Promise<{ found: Set<string>; fresh: Set<string>; changed: OutboxMessage<'call.changed'>[] }> {
-    if (!trx) throw new Error('router steps must be recorded inside a transaction');
     const locked = new Map(
       (await this.repo.lock(trx, [...new Set(entries.map((e) => e.callId))].sort())).map((r) => [
         r.id,

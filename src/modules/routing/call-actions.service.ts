@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { LeanSql } from '@/database/lean-sql';
 import { Injectable } from '@nestjs/common';
 import { hasAnyRole, Principal } from '@/common/auth/roles';
 import { AppError } from '@/common/errors/app-error';
@@ -38,7 +38,7 @@ const FRONT_OFFICE = ['admin', 'supervisor', 'receptionist'] as const;
 @Injectable()
 export class CallActionsService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly sql: LeanSql,
     private readonly repo: RoutingRepository,
     private readonly offers: OffersRepository,
     private readonly staff: StaffStateRepository,
@@ -55,10 +55,7 @@ export class CallActionsService {
    * nobody answered yet ends as abandoned. Ending it again is CALL_ALREADY_ENDED.
    */
   async end(who: Principal, callId: string): Promise<CallActionDto> {
-    if (
-      !hasAnyRole(who, FRONT_OFFICE) &&
-      !(await this.staff.holds(this.em.fork(), who.id, callId))
-    ) {
+    if (!hasAnyRole(who, FRONT_OFFICE) && !(await this.staff.holds(this.sql, who.id, callId))) {
       // A repeated end from the agent who had the call is answered as such, not as a refusal.
       const handled = await this.repo.loadCall(callId);
       if (handled && isClosed(handled) && (await this.repo.hasHandled(who.id, callId))) {
@@ -262,10 +259,10 @@ export class CallActionsService {
   /** The call row is locked for `work`, which commits or rolls back whole. */
   private async underCallLock<T>(
     callId: string,
-    work: (tx: EntityManager, locked: LockedCall) => Promise<T>,
+    work: (tx: Tx, locked: LockedCall) => Promise<T>,
   ): Promise<T> {
     try {
-      return await this.em.fork().transactional(async (tx) => {
+      return await this.sql.transaction(async (tx) => {
         const locked = await this.offers.lockCall(tx, callId);
         if (!locked) throw new AppError('CALL_NOT_FOUND', `Call ${callId} does not exist`);
         return work(tx, locked);
@@ -311,7 +308,7 @@ export class CallActionsService {
     action: string,
   ): Promise<string | null> {
     if (hasAnyRole(who, FRONT_OFFICE)) return null;
-    if (!(await this.staff.holds(this.em.fork(), who.id, callId))) throw forbidden(action);
+    if (!(await this.staff.holds(this.sql, who.id, callId))) throw forbidden(action);
     return who.id;
   }
 

@@ -1,10 +1,10 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { LeanSql } from '@/database/lean-sql';
 import { Injectable, Logger } from '@nestjs/common';
 import { JobProducer } from '@/queue/job-producer.service';
 import { rooms } from '@/realtime/realtime.events';
 import { RealtimePublisher } from '@/realtime/realtime.publisher';
 import { PresenceService } from '@/modules/staff/presence.service';
-import { StaffStateRepository } from '@/modules/staff/staff-state.repository';
+import { PresenceRow, StaffStateRepository } from '@/modules/staff/staff-state.repository';
 import { CallOffersService } from '@/modules/routing/call-offers.service';
 import { CallRoutingService, waitingSince } from '@/modules/routing/call-routing.service';
 import { OffersRepository } from '@/modules/routing/offers.repository';
@@ -21,7 +21,7 @@ export class CallLifecycleService {
   private readonly logger = new Logger('CallLifecycle');
 
   constructor(
-    private readonly em: EntityManager,
+    private readonly sql: LeanSql,
     private readonly repo: RoutingRepository,
     private readonly offers: OffersRepository,
     private readonly staff: StaffStateRepository,
@@ -35,16 +35,17 @@ export class CallLifecycleService {
 
   /** A call ended (or was abandoned): the person who had it goes to wrap-up or straight to idle. */
   async callFinished(callId: string): Promise<void> {
-    const { withdrawn, holders, transfers, wrapUpSeconds } = await this.offers.finishCall(callId);
+    const { withdrawn, holders, presences, transfers, wrapUpSeconds } =
+      await this.offers.finishCall(callId);
     await this.callOffers.notifyWithdrawn(callId, withdrawn, 'ended');
-    await this.afterRelease(callId, transfers, wrapUpSeconds, holders);
+    await this.afterRelease(callId, transfers, wrapUpSeconds, holders, presences);
     await this.routing.drainAll(withdrawn.map((w) => w.staff_id));
   }
 
   /** A call answered elsewhere (a telephony answered event): the answerer is busy with it. */
   async callAnsweredBy(callId: string, userId: string | null): Promise<void> {
     const released = await this.callOffers.withdraw(callId, 'taken', userId);
-    if (userId && (await this.staff.answeredElsewhere(this.em.fork(), userId, callId))) {
+    if (userId && (await this.staff.answeredElsewhere(this.sql, userId, callId))) {
       await this.presence.announce(userId);
     }
     await this.routing.drainAll(released);
@@ -77,7 +78,7 @@ export class CallLifecycleService {
   }
 
   async wrapUpDone(userId: string, callId: string): Promise<void> {
-    if (!(await this.staff.wrapUpDone(this.em.fork(), userId))) return;
+    if (!(await this.staff.wrapUpDone(this.sql, userId))) return;
     this.logger.debug({ userId, callId }, 'wrap-up done');
     await this.presence.announce(userId);
     await this.routing.drainWaitingFor(userId);
@@ -86,16 +87,20 @@ export class CallLifecycleService {
   /**
    * The people released from a call are announced, then wrap up (a durable job ends it) or are
    * offered the next waiting work. `leg` keeps the wrap-up job of a transfer apart from the one
-   * when the call ends.
+   * when the call ends; `presences` are their new states when the release statement returned
+   * them (no read-back).
    */
   async afterRelease(
     callId: string,
     leg: number,
     wrapUpSeconds: number,
     holders: readonly string[],
+    presences: ReadonlyMap<string, PresenceRow> = new Map(),
   ): Promise<void> {
     for (const userId of holders) {
-      await this.presence.announce(userId);
+      const known = presences.get(userId);
+      if (known) this.presence.publish(known);
+      else await this.presence.announce(userId);
       if (wrapUpSeconds > 0) {
         await this.jobs.enqueue(
           'routing.wrap-up-done',

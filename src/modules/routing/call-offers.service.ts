@@ -4,6 +4,7 @@ import { JobProducer } from '@/queue/job-producer.service';
 import { rooms } from '@/realtime/realtime.events';
 import { RealtimePublisher } from '@/realtime/realtime.publisher';
 import { PresenceService } from '@/modules/staff/presence.service';
+import type { PresenceRow } from '@/modules/staff/staff-state.repository';
 import type { StepAgent } from '@/modules/calls/call-steps.service';
 import { CancelledOffer, OffersRepository } from '@/modules/routing/offers.repository';
 import { CallLedger } from '@/modules/routing/routing.ports';
@@ -33,13 +34,16 @@ export class CallOffersService {
 
   /**
    * The offer reaches the person as soon as its durable timeout exists; telling the console and
-   * recording the step follow. `username` saves a look-up when routing already read it.
+   * recording the step follow. `username` saves a look-up when routing already read it, and
+   * `presence` (the person as the claim left them) a read-back: it is announced before the
+   * offer goes out, so no console sees `offered` after the person's accept made them busy.
    */
   async deliver(
     call: RoutableCall,
     staffId: string,
     offerId: string,
     username?: string,
+    presence?: PresenceRow,
   ): Promise<ManualOffer> {
     const timeout = this.config.routing.offerTimeoutCallSeconds;
     const expiresAt = new Date(Date.now() + timeout * 1000).toISOString();
@@ -52,6 +56,7 @@ export class CallOffersService {
       ),
       this.calls.describeForOffer(call),
     ]);
+    if (presence) this.presence.publish(presence);
     this.publisher.toRooms(rooms.user(staffId), 'offer', {
       offerId,
       kind: 'call',
@@ -60,7 +65,7 @@ export class CallOffersService {
       expiresAt,
     });
     await Promise.all([
-      this.presence.announce(staffId),
+      presence ? null : this.presence.announce(staffId),
       this.calls.recordRouterEvent(call.id, {
         id: `offer:${offerId}`,
         type: 'offered',
@@ -90,7 +95,8 @@ export class CallOffersService {
         itemId: callId,
         reason,
       });
-      await this.presence.announce(row.staff_id);
+      if (row.presence) this.presence.publish(row.presence);
+      else await this.presence.announce(row.staff_id);
     }
   }
 

@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { LeanSql } from '@/database/lean-sql';
 import { Injectable } from '@nestjs/common';
 import { JobProducer } from '@/queue/job-producer.service';
 import { PresenceService } from '@/modules/staff/presence.service';
@@ -28,7 +28,7 @@ export class CallRoutingService {
   private readonly hooks: RoutingKind<RoutableCall>;
 
   constructor(
-    private readonly em: EntityManager,
+    private readonly sql: LeanSql,
     private readonly pipeline: RoutingPipeline,
     private readonly repo: RoutingRepository,
     private readonly waiting: WaitingWorkRepository,
@@ -54,7 +54,7 @@ export class CallRoutingService {
       }),
       claim: (call, ordered, ringAll) => this.claim(call, ordered, ringAll),
       offered: (call, offer, username) =>
-        this.callOffers.deliver(call, offer.staffId, offer.offerId, username),
+        this.callOffers.deliver(call, offer.staffId, offer.offerId, username, offer.presence),
       // The max-wait job is idempotent (one job id per leg), so it need not delay the claim.
       alongside: (call) => this.scheduleMaxWait(call),
       // A call that arrived with a queue and cannot be offered to anyone is recorded as
@@ -109,7 +109,7 @@ export class CallRoutingService {
     attempt = 1,
   ): Promise<ClaimedOffer[]> {
     try {
-      return await this.em.fork().transactional(async (tx) => {
+      return await this.sql.transaction(async (tx) => {
         const locked = await this.offers.lockCall(tx, call.id);
         if (!locked || !isWaiting(locked)) return [];
         return this.offers.claimCall(tx, call.id, ordered, ringAll);

@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { LeanSql } from '@/database/lean-sql';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config';
 import { AppError } from '@/common/errors/app-error';
@@ -23,7 +23,7 @@ export interface AnsweredOfferDto {
 @Injectable()
 export class OfferAnswersService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly sql: LeanSql,
     private readonly offers: OffersRepository,
     private readonly staff: StaffStateRepository,
     private readonly callOffers: CallOffersService,
@@ -37,11 +37,11 @@ export class OfferAnswersService {
   async accept(offerId: string, userId: string): Promise<AnsweredOfferDto> {
     const accepted = await this.offers.acceptCall(offerId, userId);
     if (!accepted) {
-      const kind = await this.offers.kindOf(this.em.fork(), offerId, userId);
+      const kind = await this.offers.kindOf(this.sql, offerId, userId);
       if (kind === 'request') return this.requests.accept(offerId, userId);
       throw offerExpired();
     }
-    const { callId, username, queueCode, released } = accepted;
+    const { callId, username, queueCode, released, presences } = accepted;
     await this.calls.recordRouterEvent(callId, {
       id: `offer-accepted:${offerId}`,
       type: 'answered',
@@ -50,14 +50,19 @@ export class OfferAnswersService {
       queue: queueCode,
     });
     this.callOffers.revokeTaken(callId, released);
-    await Promise.all([userId, ...released].map((id) => this.presence.announce(id)));
+    // The accept's own statement returned the new states: announced without reading them back.
+    const known = new Set(presences.map((p) => p.user_id));
+    for (const row of presences) this.presence.publish(row);
+    await Promise.all(
+      [userId, ...released].filter((id) => !known.has(id)).map((id) => this.presence.announce(id)),
+    );
     await this.routing.drainAll(released);
     return { offerId, itemId: callId };
   }
 
   async decline(offerId: string, userId: string): Promise<AnsweredOfferDto> {
     const cooldown = this.config.routing.declineCooldownSeconds;
-    const row = await this.em.fork().transactional(async (tx) => {
+    const row = await this.sql.transaction(async (tx) => {
       const declined = await this.offers.decline(tx, offerId, userId);
       if (!declined) {
         await this.offers.kindOf(tx, offerId, userId);
@@ -79,7 +84,7 @@ export class OfferAnswersService {
   /** Durable timeout: runs in the worker; a no-op when the offer was answered meanwhile. */
   async expireOffer(offerId: string): Promise<void> {
     const breakAfter = this.config.routing.noAnswerBreakAfter;
-    const row = await this.em.fork().transactional(async (tx) => {
+    const row = await this.sql.transaction(async (tx) => {
       const expired = await this.offers.expire(tx, offerId);
       if (expired?.kind === 'call') await this.staff.noAnswer(tx, expired.staff_id, breakAfter);
       return expired;

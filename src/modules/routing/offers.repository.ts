@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { LeanSql } from '@/database/lean-sql';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config';
 import { AppError } from '@/common/errors/app-error';
 import { pgArray } from '@/database/pg-array';
-import { staffStateSql, Tx } from '@/modules/staff/staff-state.repository';
+import { PresenceRow, staffStateSql, Tx } from '@/modules/staff/staff-state.repository';
 import { inOfferOrder } from '@/modules/routing/offer-claims';
 import type { ClaimedOffer } from '@/modules/routing/routing-pipeline';
 
@@ -16,6 +16,8 @@ export interface LockedCall {
 export interface CancelledOffer {
   id: string;
   staff_id: string;
+  /** The person's presence once freed, when the statement freed them. */
+  presence?: PresenceRow | null;
 }
 
 export interface AnsweredOffer {
@@ -38,6 +40,8 @@ export interface AcceptedCall {
   queueCode: string | null;
   /** Everyone else rung in the same ring-all group, now freed. */
   released: string[];
+  /** The new presence of the person (busy) and of the people freed, to announce. */
+  presences: PresenceRow[];
 }
 
 interface FinishedRow {
@@ -46,6 +50,7 @@ interface FinishedRow {
   user_id: string | null;
   transfers: number | null;
   wrap_up: number | null;
+  presence: PresenceRow | null;
 }
 
 /** uuid[]: node-postgres returns it as an array or, for some types, as '{a,b}'. */
@@ -63,7 +68,7 @@ function pgUuids(value: string[] | string): string[] {
 @Injectable()
 export class OffersRepository {
   constructor(
-    private readonly em: EntityManager,
+    private readonly sql: LeanSql,
     private readonly config: AppConfig,
   ) {}
 
@@ -88,7 +93,7 @@ export class OffersRepository {
     ordered: readonly string[],
     ringAll: boolean,
   ): Promise<ClaimedOffer[]> {
-    const rows = await tx.execute<{ staff_id: string; id: string }[]>(
+    const rows = await tx.execute<{ staff_id: string; id: string; presence: PresenceRow }[]>(
       `with pick as (
          select s.user_id, t.ord
            from unnest(?::uuid[]) with ordinality as t(user_id, ord)
@@ -102,13 +107,17 @@ export class OffersRepository {
        ), claimed as (
          update staff_presence p set ${staffStateSql.toOffered}
            from pick where p.user_id = pick.user_id
-         returning p.user_id, pick.ord
+         returning p.*, pick.ord
+       ), offered as (
+         insert into offers (id, kind, item_id, staff_id, status, ring_group, created_at, expires_at)
+         select gen_random_uuid(), 'call', ?, claimed.user_id, 'pending', ?, now(),
+                now() + make_interval(secs => ?)
+           from claimed order by claimed.ord
+         returning staff_id, id
        )
-       insert into offers (id, kind, item_id, staff_id, status, ring_group, created_at, expires_at)
-       select gen_random_uuid(), 'call', ?, claimed.user_id, 'pending', ?, now(),
-              now() + make_interval(secs => ?)
-         from claimed order by claimed.ord
-       returning staff_id, id`,
+       select o.staff_id, o.id,
+              (select row_to_json(x) from (select ${staffStateSql.presenceColumns('c')}) x) as presence
+         from offered o join claimed c on c.user_id = o.staff_id`,
       [
         pgArray(ordered),
         callId,
@@ -137,12 +146,13 @@ export class OffersRepository {
    * pending, unexpired call offer of this person.
    */
   async acceptCall(offerId: string, userId: string): Promise<AcceptedCall | null> {
-    const rows = await this.em.getConnection().execute<
+    const rows = await this.sql.execute<
       {
         item_id: string;
         username: string | null;
         queue_code: string | null;
         released: string[] | string;
+        presences: PresenceRow[] | null;
       }[]
     >(
       `with accepted as (
@@ -163,7 +173,10 @@ export class OffersRepository {
               (select username from users u where u.id = a.staff_id) as username,
               (select q.code from calls c join queues q on q.id = c.queue_id
                 where c.id = a.item_id) as queue_code,
-              coalesce((select array_agg(staff_id) from others), '{}') as released
+              coalesce((select array_agg(staff_id) from others), '{}') as released,
+              (select json_agg(x) from (
+                 select ${staffStateSql.presenceColumns('b')} from busy b
+                 union all select ${staffStateSql.presenceColumns('r')} from released r) x) as presences
          from accepted a`,
       [offerId, userId, offerId],
     );
@@ -174,6 +187,7 @@ export class OffersRepository {
       username: row.username,
       queueCode: row.queue_code,
       released: pgUuids(row.released),
+      presences: row.presences ?? [],
     };
   }
 
@@ -225,7 +239,7 @@ export class OffersRepository {
 
   /** One statement: the offers are cancelled and their people freed together, or not at all. */
   async withdrawForCall(callId: string, except: string | null = null): Promise<CancelledOffer[]> {
-    return this.em.getConnection().execute<CancelledOffer[]>(
+    return this.sql.execute<CancelledOffer[]>(
       `with cancelled as (
          update offers set status = 'cancelled', resolved_at = now()
           where item_id = ? and status = 'pending' and staff_id is distinct from ?
@@ -233,7 +247,9 @@ export class OffersRepository {
        ), freed as (
          ${staffStateSql.releaseOffered('select staff_id from cancelled')}
        )
-       select id, staff_id from cancelled`,
+       select c.id, c.staff_id,
+              (select row_to_json(x) from (select ${staffStateSql.presenceColumns('f')}) x) as presence
+         from cancelled c left join freed f on f.user_id = c.staff_id`,
       [callId, except],
     );
   }
@@ -245,10 +261,12 @@ export class OffersRepository {
   async finishCall(callId: string): Promise<{
     withdrawn: CancelledOffer[];
     holders: string[];
+    /** The released holders' new presence, by user id. */
+    presences: Map<string, PresenceRow>;
     transfers: number;
     wrapUpSeconds: number;
   }> {
-    const rows = await this.em.getConnection().execute<FinishedRow[]>(
+    const rows = await this.sql.execute<FinishedRow[]>(
       `with cancelled as (
          update offers set status = 'cancelled', resolved_at = now()
           where item_id = ? and status = 'pending'
@@ -261,18 +279,32 @@ export class OffersRepository {
        ), holders as (
          ${staffStateSql.releaseHolders('?', 'f.wrap_up', 'finished f')}
        )
-       select 'offer' as part, id as offer_id, staff_id as user_id, null::int as transfers, null::int as wrap_up
-         from cancelled
-       union all select 'holder', null, user_id, null, null from holders
-       union all select 'call', null, null, transfers, wrap_up from finished`,
+       select 'offer' as part, c.id as offer_id, c.staff_id as user_id, null::int as transfers,
+              null::int as wrap_up,
+              (select row_to_json(x) from (select ${staffStateSql.presenceColumns('f')}) x) as presence
+         from cancelled c left join freed f on f.user_id = c.staff_id
+       union all
+       select 'holder', null, h.user_id, null, null,
+              (select row_to_json(x) from (select ${staffStateSql.presenceColumns('h')}) x)
+         from holders h
+       union all select 'call', null, null, transfers, wrap_up, null from finished`,
       [callId, callId, callId],
     );
     const call = rows.find((r) => r.part === 'call');
     return {
       withdrawn: rows
         .filter((r) => r.part === 'offer')
-        .map((r) => ({ id: r.offer_id as string, staff_id: r.user_id as string })),
+        .map((r) => ({
+          id: r.offer_id as string,
+          staff_id: r.user_id as string,
+          presence: r.presence,
+        })),
       holders: rows.filter((r) => r.part === 'holder').map((r) => r.user_id as string),
+      presences: new Map(
+        rows.flatMap((r) =>
+          r.part === 'holder' && r.presence ? [[r.presence.user_id, r.presence]] : [],
+        ),
+      ),
       transfers: call?.transfers ?? 0,
       wrapUpSeconds: call?.wrap_up ?? 0,
     };
@@ -290,7 +322,7 @@ export class OffersRepository {
 
   /** For reads outside a transaction. */
   reader(): Tx {
-    return this.em.fork();
+    return this.sql;
   }
 
   async username(tx: Tx, userId: string): Promise<string | null> {

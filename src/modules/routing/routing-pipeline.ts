@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config';
+import type { PresenceRow } from '@/modules/staff/staff-state.repository';
 import type { QueueStrategy } from '@/modules/directory/entities/queue.entity';
 import type { DecisionToRecord } from '@/modules/routing/routing.repository';
 import type { Candidate, RoutingDecision, WorkItem } from '@/modules/routing/routing.types';
@@ -9,6 +10,8 @@ import { decideRouting } from '@/modules/routing/strategies';
 export interface ClaimedOffer {
   staffId: string;
   offerId: string;
+  /** The person's presence as the claim left it, when the claim changed it (a call offer). */
+  presence?: PresenceRow;
 }
 
 /** What every routable item has, whatever its kind. */

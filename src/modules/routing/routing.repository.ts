@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { LeanSql } from '@/database/lean-sql';
 import { Injectable } from '@nestjs/common';
 import type { QueueStrategy } from '@/modules/directory/entities/queue.entity';
 import { RoutingDecisionRecord } from '@/modules/routing/entities/routing-decision.entity';
@@ -136,7 +137,10 @@ export function isClosed(call: { status: string }): boolean {
 /** The reads routing needs, each one indexed query, and the decision log. */
 @Injectable()
 export class RoutingRepository extends DecisionLog {
-  constructor(private readonly em: EntityManager) {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly sql: LeanSql,
+  ) {
     super();
   }
 
@@ -147,7 +151,7 @@ export class RoutingRepository extends DecisionLog {
   }
 
   async loadCall(callId: string): Promise<RoutableCall | null> {
-    const rows = await this.em.getConnection().execute<CallRow[]>(
+    const rows = await this.sql.execute<CallRow[]>(
       `select c.id, c.external_id, c.status, c.outcome, c.queue_id, q.code as queue_code, q.strategy,
               q.max_wait_seconds, q.wrap_up_seconds, c.priority, c.arrived_at, c.queued_at,
               cl.curator_id, c.client_id, c.contact_id, c.from_number, c.transfers,
@@ -187,7 +191,7 @@ export class RoutingRepository extends DecisionLog {
   }
 
   async loadRequest(requestId: string): Promise<RoutableRequest | null> {
-    const rows = await this.em.getConnection().execute<RequestRow[]>(
+    const rows = await this.sql.execute<RequestRow[]>(
       `select r.id, r.number, r.subject, r.channel, r.status, r.current_assignee_id is not null as held,
               r.queue_id, q.code as queue_code, q.strategy, r.priority, r.created_at,
               cl.curator_id, r.client_id, c.from_number,
@@ -231,7 +235,7 @@ export class RoutingRepository extends DecisionLog {
   ): Promise<{ candidates: Candidate[]; excluded: Set<string> }> {
     // Open requests count with a pending offer of one: accepting it would add it. A call needs
     // them only to rank by least-busy; counting them for 200 members on every call is not free.
-    const rows = await this.em.getConnection().execute<CandidateRow[]>(
+    const rows = await this.sql.execute<CandidateRow[]>(
       `select u.id as staff_id, u.username, p.status, p.state, m.skill_level, p.idle_since,
               case when p.current_call_id is null then 0 else 1 end as open_calls,
               case when ? = 'request' or q.strategy = 'least-busy' then
@@ -269,7 +273,7 @@ export class RoutingRepository extends DecisionLog {
 
   /** Took the call at some point: answered it, or accepted an offer of it. */
   async hasHandled(userId: string, callId: string): Promise<boolean> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+    const rows = await this.sql.execute<{ id: string }[]>(
       `select c.id from calls c
         where c.id = ? and (c.answered_by_id = ? or exists (
           select 1 from offers o where o.item_id = c.id and o.staff_id = ? and o.status = 'accepted'))`,
@@ -281,19 +285,18 @@ export class RoutingRepository extends DecisionLog {
   async findUser(
     userId: string,
   ): Promise<{ id: string; username: string; active: boolean } | null> {
-    const rows = await this.em
-      .getConnection()
-      .execute<{ id: string; username: string; active: boolean }[]>(
-        `select id, username, active from users where id = ?`,
-        [userId],
-      );
+    const rows = await this.sql.execute<{ id: string; username: string; active: boolean }[]>(
+      `select id, username, active from users where id = ?`,
+      [userId],
+    );
     return rows[0] ?? null;
   }
 
   async queueExists(code: string): Promise<boolean> {
-    const rows = await this.em
-      .getConnection()
-      .execute<{ id: string }[]>(`select id from queues where lower(code) = lower(?)`, [code]);
+    const rows = await this.sql.execute<{ id: string }[]>(
+      `select id from queues where lower(code) = lower(?)`,
+      [code],
+    );
     return rows.length > 0;
   }
 
@@ -309,7 +312,7 @@ export class RoutingRepository extends DecisionLog {
       offeredTo.length === 0 && decision.ordered.length > 0
         ? `${decision.reason}; nobody could be claimed, waiting`
         : decision.reason;
-    await this.em.getConnection().execute(
+    await this.sql.execute(
       `insert into routing_decisions (id, item_id, kind, at, strategy, trigger, candidates, ordered, offered_to, reason)
        values (?, ?, ?, now(), ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)`,
       [

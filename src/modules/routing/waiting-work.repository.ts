@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { LeanSql } from '@/database/lean-sql';
 import { Injectable } from '@nestjs/common';
 import { pgArray } from '@/database/pg-array';
 import { staffStateSql } from '@/modules/staff/staff-state.repository';
@@ -10,11 +10,11 @@ import { WAITING_OUTCOMES, WAITING_STATUSES } from '@/modules/routing/routing.re
  */
 @Injectable()
 export class WaitingWorkRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly sql: LeanSql) {}
 
   /** Waiting calls in the person's queues, highest priority first, then the longest waiting. */
   async waitingCallsFor(userId: string, limit = 20): Promise<string[]> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+    const rows = await this.sql.execute<{ id: string }[]>(
       `select c.id
          from calls c
          join queue_members m on m.queue_id = c.queue_id and m.user_id = ?
@@ -34,7 +34,7 @@ export class WaitingWorkRepository {
    * (not available and idle, an offer of a request pending, or `maxOpen` requests held).
    */
   async waitingRequestsFor(userId: string, maxOpen: number, limit = 20): Promise<string[]> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+    const rows = await this.sql.execute<{ id: string }[]>(
       `select r.id
          from requests r
          join queue_members m on m.queue_id = r.queue_id and m.user_id = ?
@@ -61,7 +61,7 @@ export class WaitingWorkRepository {
    * routing it. `graceSeconds` leaves the live reaction time to happen first.
    */
   async strandedCalls(graceSeconds: number, limit: number): Promise<string[]> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+    const rows = await this.sql.execute<{ id: string }[]>(
       `select c.id
          from calls c
         where c.status = any(?::text[]) and c.outcome = any(?::text[]) and c.queue_id is not null
@@ -88,7 +88,7 @@ export class WaitingWorkRepository {
 
   /** Open unheld requests in a queue that were never routed: the same lost reaction. */
   async strandedRequests(graceSeconds: number, limit: number): Promise<string[]> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+    const rows = await this.sql.execute<{ id: string }[]>(
       `select r.id
          from requests r
         where r.status = 'open' and r.current_assignee_id is null and r.queue_id is not null

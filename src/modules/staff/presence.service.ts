@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { LeanSql } from '@/database/lean-sql';
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@/config/app-config';
@@ -14,27 +15,15 @@ import {
 } from '@/modules/staff/entities/staff-presence.entity';
 import { PresenceDto } from '@/modules/staff/dto/presence.dto';
 import { StaffEventBus } from '@/modules/staff/staff.events';
+import type { PresenceRow } from '@/modules/staff/staff-state.repository';
 
 export const CONSOLE_ROOMS = [rooms.role('receptionist'), rooms.role('supervisor')];
-
-interface PresenceRow {
-  user_id: string;
-  username: string;
-  display_name: string;
-  status: StaffStatus;
-  break_reason: string | null;
-  state: StaffState;
-  /** MikroORM's raw execute returns timestamps as text or Date depending on the type parser. */
-  state_since: Date | string;
-  idle_since: Date | string | null;
-  current_call_id: string | null;
-}
 
 function iso(value: Date | string): string {
   return new Date(value).toISOString();
 }
 
-function presenceFromRow(r: PresenceRow): PresenceDto {
+export function presenceFromRow(r: PresenceRow): PresenceDto {
   return {
     userId: r.user_id,
     username: r.username,
@@ -68,6 +57,7 @@ export interface StatePatch {
 export class PresenceService {
   constructor(
     private readonly em: EntityManager,
+    private readonly sql: LeanSql,
     private readonly config: AppConfig,
     private readonly events: StaffEventBus,
     private readonly publisher: RealtimePublisher,
@@ -111,16 +101,20 @@ export class PresenceService {
    * Routing announces two or three times per call, so this is one plain query, not the ORM.
    */
   async announce(userId: string): Promise<PresenceDto | null> {
-    const rows = await this.em.getConnection().execute<PresenceRow[]>(
+    const rows = await this.sql.execute<PresenceRow[]>(
       `select u.id as user_id, u.username, u.display_name, p.status, p.break_reason, p.state,
               p.state_since, p.idle_since, p.current_call_id
          from staff_presence p join users u on u.id = p.user_id
         where p.user_id = ?`,
       [userId],
     );
-    if (rows.length === 0) return null;
-    const dto = presenceFromRow(rows[0]);
-    this.publisher.toRooms([...CONSOLE_ROOMS, rooms.user(userId)], 'staff.changed', dto);
+    return rows.length === 0 ? null : this.publish(rows[0]);
+  }
+
+  /** The same for a state the transition's own statement returned: no read-back. */
+  publish(row: PresenceRow): PresenceDto {
+    const dto = presenceFromRow(row);
+    this.publisher.toRooms([...CONSOLE_ROOMS, rooms.user(row.user_id)], 'staff.changed', dto);
     return dto;
   }
 

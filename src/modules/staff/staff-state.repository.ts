@@ -1,9 +1,24 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import type { LeanTx } from '@/database/lean-sql';
+import type { StaffState, StaffStatus } from '@/modules/staff/entities/staff-presence.entity';
 import { Injectable } from '@nestjs/common';
 import { pgArray } from '@/database/pg-array';
 
-/** A transaction (or a fork outside one) whose statements a transition joins. */
-export type Tx = Pick<EntityManager, 'execute'>;
+/** A transaction (or the executor itself, outside one) whose statements a transition joins. */
+export type Tx = LeanTx;
+
+/** A person's presence as the console shows it, as a transition's statement returns it. */
+export interface PresenceRow {
+  user_id: string;
+  username: string;
+  display_name: string;
+  status: StaffStatus;
+  break_reason: string | null;
+  state: StaffState;
+  /** Text in JSON, a Date or text from a row, depending on the driver's type parser. */
+  state_since: Date | string;
+  idle_since: Date | string | null;
+  current_call_id: string | null;
+}
 
 /**
  * The `staff_presence` state machine (idle → offered → busy → wrap_up → idle, and the no-answer
@@ -20,18 +35,33 @@ export const staffStateSql = {
     return item === 'call' ? `${base} and ${p}.current_call_id is null` : base;
   },
 
+  /**
+   * SELECT list of a PresenceRow from `p`, a `staff_presence` row (a table alias, or a CTE of
+   * an UPDATE … RETURNING p.*): what a transition returns so its caller can announce the new
+   * state without reading back what it just wrote.
+   */
+  presenceColumns(p: string): string {
+    return `${p}.user_id, (select u.username from users u where u.id = ${p}.user_id) as username,
+            (select u.display_name from users u where u.id = ${p}.user_id) as display_name,
+            ${p}.status, ${p}.break_reason, ${p}.state, ${p}.state_since, ${p}.idle_since,
+            ${p}.current_call_id`;
+  },
+
   /** SET list: claimed for a call offer. */
   toOffered: `state = 'offered', state_since = now(), last_offered_at = now(), updated_at = now()`,
 
-  /** UPDATE: everyone of `usersSql` (a subquery of user ids) still offered goes back to idle. */
+  /**
+   * UPDATE … RETURNING the rows: everyone of `usersSql` (a subquery of user ids) still offered
+   * goes back to idle.
+   */
   releaseOffered(usersSql: string): string {
     return `update staff_presence set state = 'idle', state_since = now(), updated_at = now()
-             where user_id in (${usersSql}) and state = 'offered'`;
+             where user_id in (${usersSql}) and state = 'offered' returning staff_presence.*`;
   },
 
   /**
-   * UPDATE … FROM: the person `userCol` of `fromSql` took the call `callCol` (an accepted
-   * offer): busy with it, the no-answer streak over, one more call today.
+   * UPDATE … FROM … RETURNING the row: the person `userCol` of `fromSql` took the call
+   * `callCol` (an accepted offer): busy with it, the no-answer streak over, one more call today.
    */
   toBusyFrom(fromSql: string, userCol: string, callCol: string): string {
     return `update staff_presence p set state = 'busy', state_since = now(), current_call_id = ${callCol},
@@ -40,11 +70,12 @@ export const staffStateSql = {
                                       then p.calls_today + 1 else 1 end,
                    calls_today_date = (now() at time zone 'utc')::date
               from ${fromSql}
-             where p.user_id = ${userCol}`;
+             where p.user_id = ${userCol}
+            returning p.*`;
   },
 
   /**
-   * UPDATE … FROM, RETURNING user_id and username: whoever is on the call `callSql` goes to
+   * UPDATE … FROM, RETURNING the row and the username: whoever is on the call `callSql` goes to
    * wrap-up when `wrapUpSql` > 0, else straight to idle (idle since now: the longest-idle clock).
    */
   releaseHolders(callSql: string, wrapUpSql: string, fromSql = ''): string {
@@ -54,7 +85,7 @@ export const staffStateSql = {
                    current_call_id = null, state_since = now(), updated_at = now()
               ${fromSql ? `from ${fromSql}` : ''}
              where p.current_call_id = ${callSql}
-            returning p.user_id, (select u.username from users u where u.id = p.user_id) as username`;
+            returning p.*, (select u.username from users u where u.id = p.user_id) as username`;
   },
 } as const;
 

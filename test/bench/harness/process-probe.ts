@@ -17,6 +17,9 @@ const file = process.env.BENCH_PROBE_FILE;
 if (file) {
   let statements = 0;
   let seq = 0;
+  // BENCH_PROBE_SQL=1: also counts statements by text, written beside the file on each signal,
+  // to see which statements a window's count is made of.
+  const byText = process.env.BENCH_PROBE_SQL === '1' ? new Map<string, number>() : null;
   const patched = new Set<unknown>();
   const roots = [
     process.cwd(),
@@ -36,6 +39,13 @@ if (file) {
     const original = pg.Client.prototype.query;
     pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
       statements += 1;
+      if (byText) {
+        const first = args[0] as string | { text?: string } | undefined;
+        const text = (typeof first === 'string' ? first : (first?.text ?? '?'))
+          .replace(/\s+/g, ' ')
+          .slice(0, 160);
+        byText.set(text, (byText.get(text) ?? 0) + 1);
+      }
       return original.apply(this, args);
     };
   }
@@ -46,5 +56,6 @@ if (file) {
       file,
       JSON.stringify({ seq, statements, cpuUs: cpu.user + cpu.system, at: Date.now() }),
     );
+    if (byText) writeFileSync(`${file}.sql.${seq}.json`, JSON.stringify([...byText]));
   });
 }

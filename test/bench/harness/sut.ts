@@ -110,7 +110,11 @@ export class Sut {
     const probeFile = path.join(this.logsDir, `${name}.probe.json`);
     const child = spawnNode(path.join(this.repoRoot, script), {
       cwd: this.repoRoot,
-      env: { ...this.env(port, extra), BENCH_PROBE_FILE: probeFile },
+      env: {
+        ...this.env(port, extra),
+        BENCH_PROBE_FILE: probeFile,
+        BENCH_PROBE_SQL: process.env.BENCH_PROBE_SQL ?? '',
+      },
       nodeArgs: ['--require', PROBE, ...nodeArgs],
     });
     const log = new OutputLog(path.join(this.logsDir, `${name}.log`));

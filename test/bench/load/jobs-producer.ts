@@ -58,17 +58,19 @@ function baselineTarget(redisUrl: string, prefix: string, queueName: string): Ta
   };
 }
 
-async function drained(queue: Queue, timeoutMs: number): Promise<boolean> {
+/**
+ * True once none of this run's jobs (ids starting with `tag`) waits, runs or waits for a retry.
+ * The queue itself is never empty: a job scheduler (outbox.relay, every few seconds, on the
+ * same maintenance queue) always keeps its next run in `delayed`, so counting the whole queue
+ * would wait out the timeout on every phase.
+ */
+async function drained(queue: Queue, tag: string, timeoutMs: number): Promise<boolean> {
   return waitUntil(
     async () => {
-      const c = await queue.getJobCounts(
-        'waiting',
-        'active',
-        'delayed',
-        'prioritized',
-        'waiting-children',
-      );
-      return Object.values(c).every((n) => n === 0);
+      const c = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+      if (Object.values(c).some((n) => n > 0)) return false;
+      const delayed = await queue.getRanges(['delayed'], 0, -1);
+      return !delayed.some((id) => id.startsWith(tag));
     },
     timeoutMs,
     20,
@@ -127,7 +129,7 @@ async function run(args: RunArgs) {
       await sleep(1);
     }
     await Promise.all(pending);
-    const steadyDrained = await drained(target.queue, 60_000);
+    const steadyDrained = await drained(target.queue, args.tag, 60_000);
     const steady = await readJobs(target.queue, steadyIds);
 
     // Burst phase: everything at once, for throughput.
@@ -141,7 +143,7 @@ async function run(args: RunArgs) {
     );
     const addMs = Date.now() - addStarted;
     progress(`${args.mode}: burst of ${args.burst.count} enqueued in ${addMs} ms`);
-    const burstDrained = await drained(target.queue, 120_000);
+    const burstDrained = await drained(target.queue, args.tag, 120_000);
     const burst = await readJobs(target.queue, burstIds);
     const burstSpanMs = burst.lastFinished - burst.firstEnqueued;
     return {

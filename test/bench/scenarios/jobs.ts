@@ -1,4 +1,5 @@
 import type { Comparison, Scenario } from '@test/bench/harness/scenario';
+import { perCall, sampleAll } from '@test/bench/harness/probe';
 import { LatencySummary, ratio, round } from '@test/bench/harness/stats';
 
 interface JobsRun {
@@ -43,7 +44,7 @@ export const jobsScenario: Scenario = {
     const producer = ctx.fork('load/jobs-producer', 'jobs-producer');
     try {
       // The system: the real worker process, jobs enqueued through JobProducer.
-      await ctx.worker();
+      const worker = await ctx.worker();
       ctx.progress(
         `app: ${params.steady.rate} jobs/s for ${params.steady.seconds} s, then a burst of ${params.burst.count}`,
       );
@@ -55,15 +56,20 @@ export const jobsScenario: Scenario = {
         steady: params.steady,
         burst: params.burst,
       };
+      const windowStart = await sampleAll([worker]);
       const app = await producer.request<JobsRun>(
         'run',
         { ...common, mode: 'app', tag: `app-${ctx.runId}` },
         600_000,
       );
+      const windowEnd = await sampleAll([worker]);
+      // The worker's own cost per job over both phases (its scheduled jobs included, a few).
+      const perJob = perCall(windowStart, windowEnd, app.steady.completed + app.burst.completed);
 
       // The baseline: a no-op BullMQ worker on another queue in the same Redis.
       const noop = ctx.fork('baselines/noop-worker', 'noop-worker');
       let baseline: JobsRun;
+      let baselineCpuMsPerJob: number | null = null;
       try {
         await noop.request('start', {
           redisUrl: ctx.sut.redisUrl,
@@ -72,11 +78,16 @@ export const jobsScenario: Scenario = {
           concurrency: CONCURRENCY,
         });
         ctx.progress('baseline: the same against a no-op BullMQ worker');
+        const cpuBefore = await noop.request<{ cpuUs: number }>('usage', {});
         baseline = await producer.request<JobsRun>(
           'run',
           { ...common, mode: 'baseline', tag: `base-${ctx.runId}` },
           600_000,
         );
+        const cpuAfter = await noop.request<{ cpuUs: number }>('usage', {});
+        const jobs = baseline.steady.completed + baseline.burst.completed;
+        baselineCpuMsPerJob =
+          jobs > 0 ? round((cpuAfter.cpuUs - cpuBefore.cpuUs) / 1000 / jobs, 2) : null;
         await noop.request('stop', {}, 30_000);
       } finally {
         await noop.stop();
@@ -153,7 +164,22 @@ export const jobsScenario: Scenario = {
       notes.push(
         `Method: ${params.method}. BullMQ stores times in whole milliseconds, so sub-millisecond pickups read as 0 (the mean keeps the fraction). No feature issue sets a target for jobs; the figures stand beside the no-op baseline.`,
       );
-      return { status: 'ok', params, comparisons, figures: { app, baseline }, targets: [], notes };
+      if (perJob) {
+        notes.push(
+          `Worker per job (both phases): ${perJob.statements} SQL statements, ${perJob.redisCommands} Redis commands in ${perJob.redisRoundTrips} round trips, ${perJob.cpuMs} ms CPU (no-op baseline worker: ${baselineCpuMsPerJob ?? '?'} ms CPU).`,
+        );
+      }
+      return {
+        status: 'ok',
+        params,
+        comparisons,
+        figures: {
+          app: { ...app, workerPerJob: perJob },
+          baseline: { ...baseline, cpuMsPerJob: baselineCpuMsPerJob },
+        },
+        targets: [],
+        notes,
+      };
     } finally {
       await producer.stop();
     }

@@ -29,7 +29,7 @@ interface JobsRun {
 }
 
 /** Same concurrency as the real worker's default (WORKER_CONCURRENCY). */
-const CONCURRENCY = 8;
+const CONCURRENCY = 32;
 
 export const jobsScenario: Scenario = {
   name: 'jobs',

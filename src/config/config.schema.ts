@@ -91,7 +91,12 @@ export const configSchema = z
     DECLINE_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
     MAX_OPEN_REQUESTS: z.coerce.number().int().min(1).max(1000).default(5),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    /**
+     * Jobs in parallel per queue. Jobs wait on PostgreSQL and Redis, not on the CPU (BullMQ's
+     * guidance for I/O-bound processors: a high concurrency); the pool still bounds statements
+     * in parallel (DATABASE_POOL_MAX), and a job waiting for a connection waits in the pool.
+     */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
     BROADCAST_RENOTIFY_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
     USER_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** Reminder lead for people who have not chosen their own (seconds; tests use a few). */

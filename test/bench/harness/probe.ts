@@ -6,6 +6,9 @@ import type { ServerProcess } from '@test/bench/harness/sut';
 export interface ProbeSample {
   seq: number;
   statements: number;
+  /** Absent from a process without ioredis. */
+  redisCommands?: number;
+  redisRoundTrips?: number;
   cpuUs: number;
 }
 
@@ -47,16 +50,23 @@ export function perCall(
   before: readonly ProbeSample[],
   after: readonly ProbeSample[],
   calls: number,
-): { statements: number; cpuMs: number } | null {
+): { statements: number; cpuMs: number; redisCommands: number; redisRoundTrips: number } | null {
   if (calls <= 0 || before.length !== after.length || before.length === 0) return null;
   let statements = 0;
   let cpuUs = 0;
+  let redisCommands = 0;
+  let redisRoundTrips = 0;
   after.forEach((a, i) => {
     statements += a.statements - before[i].statements;
     cpuUs += a.cpuUs - before[i].cpuUs;
+    redisCommands += (a.redisCommands ?? 0) - (before[i].redisCommands ?? 0);
+    redisRoundTrips += (a.redisRoundTrips ?? 0) - (before[i].redisRoundTrips ?? 0);
   });
+  const per = (n: number) => Math.round((n / calls) * 10) / 10;
   return {
-    statements: Math.round((statements / calls) * 10) / 10,
+    statements: per(statements),
     cpuMs: Math.round((cpuUs / 1000 / calls) * 100) / 100,
+    redisCommands: per(redisCommands),
+    redisRoundTrips: per(redisRoundTrips),
   };
 }

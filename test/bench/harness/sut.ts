@@ -164,10 +164,14 @@ export class Sut {
     return server;
   }
 
-  /** Starts `node dist/workers/main.js` and waits for its start-up line. */
+  /**
+   * Starts `node dist/workers/main.js` and waits for its start-up line. BENCH_WORKER_NODE_FLAGS
+   * go to node as BENCH_API_NODE_FLAGS do for the API.
+   */
   async startWorker(name = 'worker', extra: Record<string, string> = {}): Promise<ServerProcess> {
     let ready = false;
-    const server = this.launch(name, 'dist/workers/main.js', 0, extra);
+    const nodeArgs = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const server = this.launch(name, 'dist/workers/main.js', 0, extra, nodeArgs);
     server.child.stdout?.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('switchboard worker started')) ready = true;
     });

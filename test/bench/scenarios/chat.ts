@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Api, BenchUser } from '@test/bench/harness/api';
+import { perCall, sampleAll } from '@test/bench/harness/probe';
 import { freePort } from '@test/bench/harness/processes';
 import type { Comparison, Scenario, ScenarioContext } from '@test/bench/harness/scenario';
+import type { ServerProcess } from '@test/bench/harness/sut';
 import { LatencySummary, ratio, round, summarise } from '@test/bench/harness/stats';
 import { judged, notRun } from '@test/bench/harness/targets';
 import { openSocket, whenReady } from '@test/bench/load/sockets';
@@ -23,6 +25,8 @@ interface ChatFigures {
   achievedRate: number;
   receiptMs: LatencySummary | null;
   ackMs: (LatencySummary | null)[];
+  /** API and worker together over the send window, per message sent (app only). */
+  perMessage?: ReturnType<typeof perCall>;
 }
 
 interface ChatUser {
@@ -93,6 +97,7 @@ async function drive(
   mode: 'app' | 'baseline',
   users: ChatUser[],
   params: { rate: number; seconds: number },
+  servers: ServerProcess[] = [],
 ): Promise<ChatFigures> {
   const half = users.length / 2;
   const procs = [users.slice(0, half), users.slice(half)].map((share, i) => ({
@@ -112,6 +117,7 @@ async function drive(
     ctx.progress(
       `${label}: ${users.length} users connected; ${params.rate} msg/s for ${params.seconds} s`,
     );
+    const windowStart = await sampleAll(servers);
     const sends = await Promise.all(
       procs.map(({ proc }, i) =>
         proc.request<SendResult>(
@@ -130,6 +136,7 @@ async function drive(
         ),
       ),
     );
+    const windowEnd = await sampleAll(servers);
     const ackErrors: Record<string, number> = {};
     for (const s of sends)
       for (const [k, v] of Object.entries(s.ackErrors)) ackErrors[k] = (ackErrors[k] ?? 0) + v;
@@ -143,6 +150,7 @@ async function drive(
       achievedRate: round(sent / Math.max(...sends.map((s) => s.sendSeconds)), 0),
       receiptMs: summarise(got.flatMap((g) => g.latencies)),
       ackMs: sends.map((s) => s.ackMs),
+      ...(servers.length > 0 ? { perMessage: perCall(windowStart, windowEnd, sent) } : {}),
     };
   } finally {
     await Promise.all(procs.map(({ proc }) => proc.request('close', {}, 30_000).catch(() => null)));
@@ -157,8 +165,8 @@ export const chatScenario: Scenario = {
     const params = ctx.quick
       ? { users: 100, rate: 200, seconds: 3 }
       : { users: 500, rate: 1_000, seconds: 30 };
-    const { api } = await ctx.api();
-    await ctx.worker();
+    const { api, server: apiServer } = await ctx.api();
+    const workerServer = await ctx.worker();
     const probeUser = (await ctx.users.ensure(api, 'agent', 1))[0];
     const probe = await chatPresent(api, probeUser.token);
 
@@ -168,7 +176,10 @@ export const chatScenario: Scenario = {
       const users = await ctx.users.ensure(api, 'agent', params.users, (n) =>
         ctx.progress(`${n} users ready`),
       );
-      app = await drive(ctx, 'chat-app', api.url, 'app', await pairRooms(api, users), params);
+      app = await drive(ctx, 'chat-app', api.url, 'app', await pairRooms(api, users), params, [
+        apiServer,
+        workerServer,
+      ]);
     } else {
       ctx.progress(`app: not run (${probe.detail}: feature not present)`);
     }
@@ -245,6 +256,12 @@ export const chatScenario: Scenario = {
     if (app && (app.received !== app.sent || Object.keys(app.ackErrors).length > 0)) {
       notes.push(
         `app: ${app.received}/${app.sent} received, ack errors ${JSON.stringify(app.ackErrors)}.`,
+      );
+    }
+    if (app?.perMessage) {
+      const m = app.perMessage;
+      notes.push(
+        `app per message sent (API + worker, send window): ${m.statements} SQL statements, ${m.redisCommands} Redis commands in ${m.redisRoundTrips} round trips, ${m.cpuMs} ms CPU.`,
       );
     }
     return {

@@ -1,7 +1,10 @@
 import type { Comparison, Scenario } from '@test/bench/harness/scenario';
+import { perCall, sampleAll } from '@test/bench/harness/probe';
 import { LatencySummary, ratio, round } from '@test/bench/harness/stats';
 
 interface JobsRun {
+  /** The first second of jobs after the worker started, not in the comparisons. */
+  warmUp: { jobs: number; drained: boolean; completed: number; pickupMs: LatencySummary | null };
   steady: {
     jobs: number;
     rate: number;
@@ -26,7 +29,7 @@ interface JobsRun {
 }
 
 /** Same concurrency as the real worker's default (WORKER_CONCURRENCY). */
-const CONCURRENCY = 8;
+const CONCURRENCY = 32;
 
 export const jobsScenario: Scenario = {
   name: 'jobs',
@@ -38,12 +41,12 @@ export const jobsScenario: Scenario = {
       burst: { count: ctx.quick ? 2_000 : 10_000, inFlight: 200 },
       workerConcurrency: CONCURRENCY,
       method:
-        'pickup = processedOn − timestamp as BullMQ records them (set by the producer on add and by the worker when it moves the job to active); end-to-end = finishedOn − timestamp; throughput = completed jobs ÷ (last finishedOn − first timestamp) of a burst enqueued at once',
+        'one second of jobs at the steady rate first, to warm the worker up (its pickup reported apart); pickup = processedOn − timestamp as BullMQ records them (set by the producer on add and by the worker when it moves the job to active); end-to-end = finishedOn − timestamp; throughput = completed jobs ÷ (last finishedOn − first timestamp) of a burst enqueued at once',
     };
     const producer = ctx.fork('load/jobs-producer', 'jobs-producer');
     try {
       // The system: the real worker process, jobs enqueued through JobProducer.
-      await ctx.worker();
+      const worker = await ctx.worker();
       ctx.progress(
         `app: ${params.steady.rate} jobs/s for ${params.steady.seconds} s, then a burst of ${params.burst.count}`,
       );
@@ -55,15 +58,24 @@ export const jobsScenario: Scenario = {
         steady: params.steady,
         burst: params.burst,
       };
+      const windowStart = await sampleAll([worker]);
       const app = await producer.request<JobsRun>(
         'run',
         { ...common, mode: 'app', tag: `app-${ctx.runId}` },
         600_000,
       );
+      const windowEnd = await sampleAll([worker]);
+      // The worker's own cost per job over both phases (its scheduled jobs included, a few).
+      const perJob = perCall(
+        windowStart,
+        windowEnd,
+        app.warmUp.completed + app.steady.completed + app.burst.completed,
+      );
 
       // The baseline: a no-op BullMQ worker on another queue in the same Redis.
       const noop = ctx.fork('baselines/noop-worker', 'noop-worker');
       let baseline: JobsRun;
+      let baselineCpuMsPerJob: number | null = null;
       try {
         await noop.request('start', {
           redisUrl: ctx.sut.redisUrl,
@@ -72,11 +84,17 @@ export const jobsScenario: Scenario = {
           concurrency: CONCURRENCY,
         });
         ctx.progress('baseline: the same against a no-op BullMQ worker');
+        const cpuBefore = await noop.request<{ cpuUs: number }>('usage', {});
         baseline = await producer.request<JobsRun>(
           'run',
           { ...common, mode: 'baseline', tag: `base-${ctx.runId}` },
           600_000,
         );
+        const cpuAfter = await noop.request<{ cpuUs: number }>('usage', {});
+        const jobs =
+          baseline.warmUp.completed + baseline.steady.completed + baseline.burst.completed;
+        baselineCpuMsPerJob =
+          jobs > 0 ? round((cpuAfter.cpuUs - cpuBefore.cpuUs) / 1000 / jobs, 2) : null;
         await noop.request('stop', {}, 30_000);
       } finally {
         await noop.stop();
@@ -153,7 +171,25 @@ export const jobsScenario: Scenario = {
       notes.push(
         `Method: ${params.method}. BullMQ stores times in whole milliseconds, so sub-millisecond pickups read as 0 (the mean keeps the fraction). No feature issue sets a target for jobs; the figures stand beside the no-op baseline.`,
       );
-      return { status: 'ok', params, comparisons, figures: { app, baseline }, targets: [], notes };
+      notes.push(
+        `Warm-up (first ${app.warmUp.jobs} jobs after the worker started, not compared): pickup p99 ${app.warmUp.pickupMs?.p99 ?? '?'} ms (baseline ${baseline.warmUp.pickupMs?.p99 ?? '?'} ms).`,
+      );
+      if (perJob) {
+        notes.push(
+          `Worker per job (all phases): ${perJob.statements} SQL statements, ${perJob.redisCommands} Redis commands in ${perJob.redisRoundTrips} round trips, ${perJob.cpuMs} ms CPU (no-op baseline worker: ${baselineCpuMsPerJob ?? '?'} ms CPU).`,
+        );
+      }
+      return {
+        status: 'ok',
+        params,
+        comparisons,
+        figures: {
+          app: { ...app, workerPerJob: perJob },
+          baseline: { ...baseline, cpuMsPerJob: baselineCpuMsPerJob },
+        },
+        targets: [],
+        notes,
+      };
     } finally {
       await producer.stop();
     }

@@ -316,6 +316,16 @@ describe('wallboard, reports and administration in Chromium (browser)', () => {
     await page.getByRole('link', { name: 'Planning' }).click();
     await page.getByText(/lines: .* of calls blocked/).waitFor();
     await screenshot(page, 'reports-planning');
+
+    // Staff: occupancy per person next to the time available (someone signed in is listed).
+    const agent = await agentAt('Vera Occupied');
+    await page.goto(`${app.url}/reports/staff`);
+    const staff = page.getByRole('table', { name: 'Staff' });
+    await staff.getByRole('columnheader', { name: 'Occupancy' }).waitFor();
+    const row = staff.getByRole('row', { name: new RegExp(agent.user.displayName) });
+    await row.waitFor(SLOW);
+    expect(await row.getByRole('cell').last().textContent()).toBe('0 %');
+    await screenshot(page, 'reports-staff');
   });
 
   it('an admin builds a queue with two members, maps an unknown queue code to it, and calls are offered there', async () => {

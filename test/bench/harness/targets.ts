@@ -8,6 +8,7 @@ export const SCENARIO_NAMES = [
   'fanout',
   'stats',
   'import',
+  'wallboard',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -114,6 +115,24 @@ export const TARGETS: readonly TargetDef[] = [
     issue: 13,
     scenario: 'import',
     text: 'history import ≥ 20,000 queue_log lines/s parsed and stored (beside a plain COPY)',
+  },
+  {
+    id: 'wallboard.long-tasks',
+    issue: 14,
+    scenario: 'wallboard',
+    text: 'wallboard, 50 queues and 500 staff, stats.live every 2 s + 50 staff changes/s for 10 min in Chromium: no main-thread task over 50 ms',
+  },
+  {
+    id: 'wallboard.memory',
+    issue: 14,
+    scenario: 'wallboard',
+    text: 'the same run: page memory steady after warm-up',
+  },
+  {
+    id: 'wallboard.chart',
+    issue: 14,
+    scenario: 'wallboard',
+    text: 'a chart of 30 days at 15-minute buckets (2,880 points × series) draws in under 200 ms',
   },
 ];
 

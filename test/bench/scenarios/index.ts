@@ -8,6 +8,7 @@ import { ingestScenario } from '@test/bench/scenarios/ingest';
 import { jobsScenario } from '@test/bench/scenarios/jobs';
 import { routingScenario } from '@test/bench/scenarios/routing';
 import { statsScenario } from '@test/bench/scenarios/stats';
+import { wallboardScenario } from '@test/bench/scenarios/wallboard';
 
 export const SCENARIOS: Record<ScenarioName, Scenario> = {
   connections: connectionsScenario,
@@ -18,4 +19,5 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   fanout: fanoutScenario,
   stats: statsScenario,
   import: importScenario,
+  wallboard: wallboardScenario,
 };

@@ -104,7 +104,7 @@ export function BroadcastComposer({ queue }: { queue?: { id: string; name: strin
               </select>
             </label>
           )}
-          <label>
+          <label className="check-label">
             <input
               type="checkbox"
               checked={critical}
@@ -112,7 +112,7 @@ export function BroadcastComposer({ queue }: { queue?: { id: string; name: strin
             />{' '}
             {t('admin.broadcast.critical')}
           </label>
-          <label>
+          <label className="check-label">
             <input
               type="checkbox"
               checked={requireAck}

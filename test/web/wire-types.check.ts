@@ -10,6 +10,9 @@ import type { SyncDoneEvent } from '@/modules/notifications/delivery/delivery.ev
 import type { DirectoryLookupDto } from '@/modules/directory/dto/directory-lookup.dto';
 import type { LoginResultDto } from '@/modules/auth/dto/login.dto';
 import type { CallDto } from '@/modules/calls/dto/call.dto';
+import type { BroadcastDto } from '@/modules/notifications/dto/broadcast.dto';
+import type { StaffStatsRowDto } from '@/modules/stats/dto/stats-report.dto';
+import type { Broadcast, StaffRow } from '@web/api/supervision-types';
 import type { ServerToClientEvents as ServerEvents } from '@/realtime/realtime.events';
 import type {
   Call,
@@ -36,6 +39,8 @@ export type WireChecks = [
   Accepts<DirectoryLookup, DirectoryLookupDto>,
   Accepts<LoginResult, LoginResultDto>,
   Accepts<Call, CallDto>,
+  Accepts<Broadcast, BroadcastDto>,
+  Accepts<StaffRow, StaffStatsRowDto>,
 ];
 
 /** Every event the console listens to is one the server's catalogue has. */

@@ -11,7 +11,7 @@ import type { NotifyInput } from '@/modules/notifications/notifications.events';
 import { WorkerModule } from '@workers/worker.module';
 import { EventRecorder, eventually } from '@test/support/event-recorder';
 import { startApp, TestApp } from '@test/support/test-app';
-import { createUser, TestUser } from '@test/support/users';
+import { adminToken, createUser, TestUser } from '@test/support/users';
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string } };
 type FanOut = JobPayloads['notifications.fan-out'];
@@ -359,6 +359,81 @@ describe('notifications (e2e)', () => {
     await new Promise((r) => setTimeout(r, 2500));
     expect(socket.events.filter(isReminder).length).toBeLessThanOrEqual(seen);
     await app.http.post('/api/broadcasts').set(auth(agents[0])).send({ text: 'no' }).expect(403);
+  });
+
+  it("sends a broadcast to a queue's members only, and refuses an unknown queue", async () => {
+    const admin = await adminToken(app);
+    const [inQueue, alsoIn, outside] = [
+      await createUser(app, ['agent']),
+      await createUser(app, ['agent', 'receptionist']),
+      await createUser(app, ['agent']),
+    ];
+    const code = `bq-${randomUUID().slice(0, 8)}`;
+    const queue = await app.http
+      .post('/api/queues')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ code, name: `Queue ${code}`, strategy: 'longest-idle' })
+      .expect(201);
+    const queueId = queue.body.id as string;
+    for (const member of [inQueue, alsoIn, supervisor]) {
+      await app.http
+        .put(`/api/queues/${queueId}/members/${member.id}`)
+        .set('authorization', `Bearer ${admin}`)
+        .send({ skillLevel: 5 })
+        .expect(200);
+    }
+    const inside = record(app.url, { token: inQueue.token });
+    const other = record(app.url, { token: outside.token });
+    await Promise.all([inside.synced(), other.synced()]);
+
+    const created = await app.http
+      .post('/api/broadcasts')
+      .set(auth(supervisor))
+      .send({ text: 'Queue meeting at noon', requireAck: true, queueId })
+      .expect(201);
+    const id = created.body.id as string;
+    // The sender, though a member, is not a recipient of their own broadcast.
+    expect(created.body).toMatchObject({ queueId, queueName: `Queue ${code}`, pending: 2 });
+    expect(created.body.recipients.map((r: { userId: string }) => r.userId).sort()).toEqual(
+      [inQueue.id, alsoIn.id].sort(),
+    );
+    const seen = await inside.waitFor(
+      (e) => e.name === 'notification.created' && e.payload.kind === 'broadcast',
+    );
+    expect(seen.payload).toMatchObject({
+      body: 'Queue meeting at noon',
+      data: { broadcastId: id },
+    });
+    await app.http.post(`/api/broadcasts/${id}/ack`).set(auth(outside)).expect(403);
+    const delivered = await sql<{ user_id: string }[]>(
+      `select user_id from notifications where data->>'broadcastId' = ?`,
+      [id],
+    );
+    expect(delivered.map((r) => r.user_id).sort()).toEqual([inQueue.id, alsoIn.id].sort());
+    expect(
+      other.events.some((e) => e.name === 'notification.created' && e.payload.kind === 'broadcast'),
+    ).toBe(false);
+
+    // Roles narrow a queue audience: only members having one of them.
+    const narrowed = await app.http
+      .post('/api/broadcasts')
+      .set(auth(supervisor))
+      .send({ text: 'Front desk only', queueId, roles: ['receptionist'] })
+      .expect(201);
+    expect(narrowed.body.recipients.map((r: { userId: string }) => r.userId)).toEqual([alsoIn.id]);
+
+    const missing = await app.http
+      .post('/api/broadcasts')
+      .set(auth(supervisor))
+      .send({ text: 'Nobody', queueId: randomUUID() })
+      .expect(404);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+    const bad = await app.http
+      .post('/api/broadcasts')
+      .set(auth(supervisor))
+      .send({ text: 'Bad', queueId: 'not-a-uuid' })
+      .expect(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
   });
 });
 

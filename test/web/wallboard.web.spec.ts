@@ -202,13 +202,88 @@ describe('wallboard, reports and administration in Chromium (browser)', () => {
     expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
     const last = await page.getByRole('article', { name: 'Retention' }).boundingBox();
     expect(last!.y + last!.height).toBeLessThanOrEqual(1080);
+    expect(await tileLayoutFaults(page)).toEqual([]);
     await screenshot(page, 'wallboard-tv');
+
+    // Tile headers stay on one line in both languages at a laptop's and a TV's width.
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 1080 });
+      expect(await tileLayoutFaults(page)).toEqual([]);
+    }
+    await page.getByRole('button', { name: 'Leave TV mode' }).click();
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 1080 });
+      expect(await tileLayoutFaults(page)).toEqual([]);
+    }
 
     const ru = await open('ru');
     await signIn(ru, app.url, supervisor.username, supervisor.password, screen);
     await ru.getByRole('heading', { name: 'Табло' }).waitFor();
     await ru.getByRole('article', { name: 'Sales' }).first().waitFor(SLOW);
+    await ru.getByRole('article', { name: 'Retention' }).waitFor(SLOW);
+    for (const width of [1280, 1920]) {
+      await ru.setViewportSize({ width, height: 1080 });
+      expect(await tileLayoutFaults(ru)).toEqual([]);
+    }
+    await ru.setViewportSize({ width: 1280, height: 800 });
     await screenshot(ru, 'wallboard-ru');
+    await ru.getByRole('button', { name: 'Режим ТВ' }).click();
+    await ru.getByRole('button', { name: 'Выйти из режима ТВ' }).waitFor();
+    for (const width of [1280, 1920]) {
+      await ru.setViewportSize({ width, height: 1080 });
+      expect(await tileLayoutFaults(ru)).toEqual([]);
+    }
+    await screenshot(ru, 'wallboard-tv-ru');
+    // Last: the widest figures still fit, in both languages and modes.
+    for (const width of [1280, 1920]) {
+      await ru.setViewportSize({ width, height: 1080 });
+      expect(await tileLayoutFaults(ru, true)).toEqual([]);
+      await page.setViewportSize({ width, height: 1080 });
+      expect(await tileLayoutFaults(page, true)).toEqual([]);
+    }
+  });
+
+  it("a supervisor messages a queue's members from its tile and sees their acknowledgements live", async () => {
+    const member = await world.user(['agent'], 'Marta Member');
+    const outsider = await world.user(['agent'], 'Oleg Outsider');
+    const code = await world.queue('Escalations', [member]);
+    const agentPage = await open();
+    await signIn(agentPage, app.url, member.username, member.password, '/chat');
+    const { page, token } = await signedIn(
+      ['supervisor'],
+      'Sergey Sender',
+      `/wallboard?queues=${code}`,
+    );
+    const tile = page.getByRole('article', { name: 'Escalations' });
+    await tile.waitFor(SLOW);
+    await tile.getByRole('button', { name: 'Message the members of Escalations' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Message to the members of Escalations' });
+    await dialog
+      .getByRole('textbox', { name: 'Message' })
+      .fill('Escalations: system outage, use the paper form.');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expectText(dialog, '0 of 1 acknowledged');
+    await screenshot(page, 'wallboard-broadcast');
+
+    const ack = agentPage.getByRole('dialog', { name: /please confirm/ });
+    await ack.getByText('system outage, use the paper form').waitFor(SLOW);
+    await ack.getByRole('button', { name: 'I have read it' }).click();
+    // The dialog's list refreshes by itself.
+    await expectText(dialog, '1 of 1 acknowledged');
+    await dialog.getByRole('listitem').filter({ hasText: member.username }).waitFor();
+
+    const outsiderInbox = await as(await world.token(outsider))
+      .get('/api/notifications')
+      .expect(200);
+    expect(
+      (outsiderInbox.body.items as { kind: string; body: string }[]).filter(
+        (n) => n.kind === 'broadcast' && n.body.includes('system outage'),
+      ),
+    ).toEqual([]);
+    const sent = await as(token).get('/api/notifications').expect(200);
+    expect(sent.status).toBe(200);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('a report downloads as exactly the CSV the REST API answers', async () => {
@@ -241,6 +316,16 @@ describe('wallboard, reports and administration in Chromium (browser)', () => {
     await page.getByRole('link', { name: 'Planning' }).click();
     await page.getByText(/lines: .* of calls blocked/).waitFor();
     await screenshot(page, 'reports-planning');
+
+    // Staff: occupancy per person next to the time available (someone signed in is listed).
+    const agent = await agentAt('Vera Occupied');
+    await page.goto(`${app.url}/reports/staff`);
+    const staff = page.getByRole('table', { name: 'Staff' });
+    await staff.getByRole('columnheader', { name: 'Occupancy' }).waitFor();
+    const row = staff.getByRole('row', { name: new RegExp(agent.user.displayName) });
+    await row.waitFor(SLOW);
+    expect(await row.getByRole('cell').last().textContent()).toBe('0 %');
+    await screenshot(page, 'reports-staff');
   });
 
   it('an admin builds a queue with two members, maps an unknown queue code to it, and calls are offered there', async () => {
@@ -379,3 +464,36 @@ async function expectMetric(tile: Locator, label: string, value: string): Promis
 async function expectText(locator: Locator, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 30_000 });
 }
+
+/**
+ * What is wrong with the tiles' layout: a label under a big figure that wraps to a second line,
+ * a header on two lines, or a row of figures wider than its tile. With `worstCase` the figures
+ * are first overwritten with the widest ones a busy day brings ("88", "59:59", "100 %"); React no
+ * longer updates those cells, so this is the page's last check.
+ */
+async function tileLayoutFaults(page: Page, worstCase = false): Promise<string[]> {
+  return page.evaluate(`(${TILE_LAYOUT_FAULTS})(${worstCase})`);
+}
+
+/** Runs in the page (the test build has no DOM types, so it is kept as source). */
+const TILE_LAYOUT_FAULTS = `(worst) => {
+  const faults = [];
+  for (const tile of document.querySelectorAll('.tile')) {
+    const name = tile.getAttribute('aria-label');
+    const main = tile.querySelector('.tile-main');
+    if (worst)
+      main.querySelectorAll('dd').forEach((dd, i) => {
+        dd.textContent = ['88', '59:59', '100 %'][i] ?? dd.textContent;
+      });
+    for (const dt of main.querySelectorAll('dt')) {
+      const lineHeight = parseFloat(getComputedStyle(dt).fontSize) * 1.4;
+      if (dt.getBoundingClientRect().height > lineHeight * 1.5)
+        faults.push(name + ': "' + dt.textContent + '" wraps');
+    }
+    if (main.scrollWidth > main.clientWidth + 1) faults.push(name + ': figures overflow');
+    const head = tile.querySelector('.tile-head');
+    const tallest = Math.max(...[...head.children].map((c) => c.getBoundingClientRect().height));
+    if (head.getBoundingClientRect().height > tallest * 1.5) faults.push(name + ': header wraps');
+  }
+  return faults;
+}`;

@@ -13,6 +13,9 @@ import type { CallDto } from '@/modules/calls/dto/call.dto';
 import type { MeDto } from '@/modules/staff/dto/user.dto';
 import type { PlannedContactDto } from '@/modules/planner/dto/planned-contact.dto';
 import type { PlannedContact } from '@web/api/planner-types';
+import type { BroadcastDto } from '@/modules/notifications/dto/broadcast.dto';
+import type { StaffStatsRowDto } from '@/modules/stats/dto/stats-report.dto';
+import type { Broadcast, StaffRow } from '@web/api/supervision-types';
 import type { ServerToClientEvents as ServerEvents } from '@/realtime/realtime.events';
 import type {
   Call,
@@ -42,6 +45,8 @@ export type WireChecks = [
   Accepts<Call, CallDto>,
   Accepts<Me, MeDto>,
   Accepts<PlannedContact, PlannedContactDto>,
+  Accepts<Broadcast, BroadcastDto>,
+  Accepts<StaffRow, StaffStatsRowDto>,
 ];
 
 /** Every event the console listens to is one the server's catalogue has. */

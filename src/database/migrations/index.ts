@@ -13,6 +13,8 @@ import { Migration20261204090000_code_mappings } from '@/database/migrations/Mig
 import { Migration20261204100000_planner_request_stage } from '@/database/migrations/Migration20261204100000_planner_request_stage';
 import { Migration20261204090000_planner } from '@/database/migrations/Migration20261204090000_planner';
 import { Migration20261204060000_case_insensitive_codes } from '@/database/migrations/Migration20261204060000_case_insensitive_codes';
+import { Migration20261204093000_broadcast_queue } from '@/database/migrations/Migration20261204093000_broadcast_queue';
+import { Migration20261204094000_staff_status_spans } from '@/database/migrations/Migration20261204094000_staff_status_spans';
 
 /** Applied in this order; append each new migration here. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -40,6 +42,14 @@ export const MIGRATIONS: MigrationObject[] = [
   {
     name: 'Migration20261204060000_case_insensitive_codes',
     class: Migration20261204060000_case_insensitive_codes,
+  },
+  {
+    name: 'Migration20261204093000_broadcast_queue',
+    class: Migration20261204093000_broadcast_queue,
+  },
+  {
+    name: 'Migration20261204094000_staff_status_spans',
+    class: Migration20261204094000_staff_status_spans,
   },
   {
     name: 'Migration20261204100000_planner_request_stage',

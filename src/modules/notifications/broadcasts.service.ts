@@ -26,6 +26,8 @@ interface BroadcastRow {
   critical: boolean;
   require_ack: boolean;
   roles: UserRole[];
+  queue_id: string | null;
+  queue_name: string | null;
   created_at: string;
 }
 
@@ -53,17 +55,33 @@ export class BroadcastsService implements OnModuleInit {
 
   async create(senderId: string, input: CreateBroadcastDto): Promise<BroadcastDto> {
     const roles = input.roles ?? [...USER_ROLES];
+    const queueId = input.queueId ?? null;
     const em = this.em.fork();
     const message = await em.transactional(async (tx) => {
+      if (queueId !== null) {
+        const queue = await tx.execute(`select 1 from queues where id = ?`, [queueId]);
+        if (queue.length === 0) throw AppError.notFound('Queue', queueId);
+      }
       const rows = await tx.execute<{ id: string }[]>(
-        `insert into broadcasts (id, created_by, text, critical, require_ack, roles, created_at)
-           values (gen_random_uuid(), ?, ?, ?, ?, ?::text[], clock_timestamp()) returning id`,
-        [senderId, input.text, input.critical ?? false, input.requireAck ?? false, sqlArray(roles)],
+        `insert into broadcasts (id, created_by, text, critical, require_ack, roles, queue_id, created_at)
+           values (gen_random_uuid(), ?, ?, ?, ?, ?::text[], ?, clock_timestamp()) returning id`,
+        [
+          senderId,
+          input.text,
+          input.critical ?? false,
+          input.requireAck ?? false,
+          sqlArray(roles),
+          queueId,
+        ],
       );
+      // A queue audience is its members as they are now: someone added later was not told.
       await tx.execute(
         `insert into broadcast_recipients (broadcast_id, user_id)
-           select ?, id from users where active and roles && ?::text[] and id <> ?`,
-        [rows[0].id, sqlArray(roles), senderId],
+           select ?, u.id from users u
+            where u.active and u.roles && ?::text[] and u.id <> ?
+              and (?::uuid is null or exists (
+                select 1 from queue_members m where m.queue_id = ?::uuid and m.user_id = u.id))`,
+        [rows[0].id, sqlArray(roles), senderId, queueId, queueId],
       );
       const created = outboxMessage('broadcast.created', { broadcastId: rows[0].id });
       await this.outbox.append(tx, [created]);
@@ -97,6 +115,8 @@ export class BroadcastsService implements OnModuleInit {
       critical: b.critical,
       requireAck: b.require_ack,
       roles: b.roles,
+      queueId: b.queue_id,
+      queueName: b.queue_name,
       createdBy: b.created_by,
       createdAt: new Date(b.created_at).toISOString(),
       recipients: recipients.map((r) => ({
@@ -198,4 +218,5 @@ export class BroadcastsService implements OnModuleInit {
 const sourceIdOf = (b: BroadcastRow): string => `broadcast:${b.id}`;
 
 const BROADCAST_SELECT = `select b.id, b.created_by, u.display_name as sender_name, b.text, b.critical,
-  b.require_ack, b.roles, b.created_at from broadcasts b join users u on u.id = b.created_by`;
+  b.require_ack, b.roles, b.queue_id, q.name as queue_name, b.created_at from broadcasts b
+  join users u on u.id = b.created_by left join queues q on q.id = b.queue_id`;

@@ -84,7 +84,9 @@ export interface BenchUser {
   token: string;
 }
 
-const PASSWORD = 'bench-password-1';
+/** Every pool user's password (a browser scenario signs in with it). */
+export const BENCH_PASSWORD = 'bench-password-1';
+const PASSWORD = BENCH_PASSWORD;
 
 /**
  * Users created once per run through the admin API and reused by every scenario (the database

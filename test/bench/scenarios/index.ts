@@ -9,6 +9,7 @@ import { ingestScenario } from '@test/bench/scenarios/ingest';
 import { jobsScenario } from '@test/bench/scenarios/jobs';
 import { routingScenario } from '@test/bench/scenarios/routing';
 import { statsScenario } from '@test/bench/scenarios/stats';
+import { wallboardScenario } from '@test/bench/scenarios/wallboard';
 
 export const SCENARIOS: Record<ScenarioName, Scenario> = {
   connections: connectionsScenario,
@@ -20,4 +21,5 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   stats: statsScenario,
   import: importScenario,
   console: consoleScenario,
+  wallboard: wallboardScenario,
 };

@@ -131,6 +131,9 @@ export interface StaffRow extends BucketRow {
   talkSeconds: number;
   wrapUpSeconds: number;
   aht: number | null;
+  /** Seconds logged in and not on break, split across buckets by time. */
+  availableSeconds: number;
+  occupancy: number | null;
 }
 
 export interface Heatmap {
@@ -281,6 +284,9 @@ export interface Broadcast {
   critical: boolean;
   requireAck: boolean;
   roles: Role[];
+  /** Set when it went to a queue's members. */
+  queueId: string | null;
+  queueName: string | null;
   createdAt: string;
   recipients: { userId: string; username: string; ackedAt: string | null }[];
   acknowledged: number;

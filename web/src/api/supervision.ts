@@ -128,7 +128,12 @@ export const supervision = {
       query: { limit: 200 },
     }).then((p) => p.items.find((c) => c.externalId === externalId) ?? null),
 
-  broadcast: (body: { text: string; critical: boolean; requireAck: boolean; roles?: Role[] }) =>
-    request<{ id: string }>('POST', '/broadcasts', { body }),
+  broadcast: (body: {
+    text: string;
+    critical: boolean;
+    requireAck: boolean;
+    roles?: Role[];
+    queueId?: string;
+  }) => request<{ id: string }>('POST', '/broadcasts', { body }),
   broadcastStatus: (id: string) => request<Broadcast>('GET', `/broadcasts/${id}`),
 };

@@ -32,6 +32,14 @@ export class CreateBroadcastDto {
   @ArrayUnique()
   @IsIn(USER_ROLES, { each: true })
   roles?: UserRole[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "only this queue's members (with `roles`: members having one of those roles)",
+  })
+  @IsOptional()
+  @IsUUID()
+  queueId?: string;
 }
 
 export class BroadcastAckDto {
@@ -50,6 +58,9 @@ export class BroadcastDto {
   @ApiProperty() critical!: boolean;
   @ApiProperty() requireAck!: boolean;
   @ApiProperty({ enum: USER_ROLES, isArray: true }) roles!: UserRole[];
+  @ApiProperty({ nullable: true, type: String, description: 'set when sent to a queue' })
+  queueId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) queueName!: string | null;
   @ApiProperty() createdBy!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ type: [BroadcastRecipientDto] }) recipients!: BroadcastRecipientDto[];

@@ -59,6 +59,12 @@ export class StaffStatsRowDto extends BucketRowDto {
   @ApiProperty({ description: "queue's configured after-call work per handled call" })
   wrapUpSeconds!: number;
   @N() aht!: number | null;
+  @ApiProperty({
+    description: 'seconds logged in and not on break (status available), split by time',
+  })
+  availableSeconds!: number;
+  @N('(talk + wrap-up) / availableSeconds; null when never available in the bucket')
+  occupancy!: number | null;
 }
 
 export class ClientStatsRowDto extends BucketRowDto {
@@ -192,6 +198,8 @@ export const CSV_COLUMNS = {
     'talkSeconds',
     'wrapUpSeconds',
     'aht',
+    'availableSeconds',
+    'occupancy',
   ] satisfies (keyof StaffStatsRowDto)[],
   clients: [
     'bucketStart',

@@ -65,6 +65,8 @@ export interface StaffAggregate {
   handled: number;
   talk_sum_ms: number;
   wrap_up_sum_seconds: number;
+  /** Seconds with status "available" in the bucket (spans clipped to it; an open span to now). */
+  available_seconds: number;
 }
 
 export interface ClientAggregate {
@@ -159,7 +161,12 @@ export class StatsReportRepository {
     );
   }
 
+  /**
+   * The staff rollups per bucket, with the seconds each person was available in it from their
+   * status spans: a person signed in without a call still gets a row (their occupancy is 0).
+   */
   async staff(window: BucketWindow, staffId?: string): Promise<StaffAggregate[]> {
+    const only = staffId === undefined ? '' : 'and t.staff_id = ?::uuid';
     return this.em.execute<StaffAggregate[]>(
       `with ${STARTS},
          agg as (
@@ -171,13 +178,39 @@ export class StatsReportRepository {
                   sum(wrap_up_sum_seconds)::float8 as wrap_up_sum_seconds
              from stats_staff_15m t, b
             where t.bucket_start >= ?::timestamptz and t.bucket_start < ?::timestamptz
-              ${staffId === undefined ? '' : 'and t.staff_id = ?::uuid'}
+              ${only}
+            group by 1, 2
+         ),
+         bounds as (
+           select i, b.starts[i] as s, coalesce(b.starts[i + 1], ?::timestamptz) as e
+             from b, generate_subscripts(b.starts, 1) as i
+         ),
+         avail as (
+           select k.i, t.user_id as staff_id,
+                  sum(extract(epoch from
+                    least(coalesce(t.ended_at, now()), k.e) - greatest(t.started_at, k.s)))::float8
+                    as available_seconds
+             from bounds k
+             join staff_status_spans t
+               on t.status = 'available' and t.started_at < k.e
+              and coalesce(t.ended_at, now()) > k.s
+              and t.started_at < coalesce(t.ended_at, now())
+            where true ${only.replace('t.staff_id', 't.user_id')}
             group by 1, 2
          )
-         select agg.*, u.username, u.display_name
-           from agg left join users u on u.id = agg.staff_id
-          order by agg.i, u.username nulls last, agg.staff_id`,
-      params(window, staffId),
+         select coalesce(agg.i, avail.i) as i, coalesce(agg.staff_id, avail.staff_id) as staff_id,
+                coalesce(agg.offers, 0) as offers, coalesce(agg.accepted, 0) as accepted,
+                coalesce(agg.declined, 0) as declined, coalesce(agg.no_answer, 0) as no_answer,
+                coalesce(agg.requests, 0) as requests, coalesce(agg.answered, 0) as answered,
+                coalesce(agg.handled, 0) as handled, coalesce(agg.talk_sum_ms, 0) as talk_sum_ms,
+                coalesce(agg.wrap_up_sum_seconds, 0) as wrap_up_sum_seconds,
+                coalesce(avail.available_seconds, 0) as available_seconds,
+                u.username, u.display_name
+           from agg
+           full join avail on avail.i = agg.i and avail.staff_id = agg.staff_id
+           left join users u on u.id = coalesce(agg.staff_id, avail.staff_id)
+          order by 1, u.username nulls last, 2`,
+      [...params(window, staffId), window.end.toISOString(), ...(staffId ? [staffId] : [])],
     );
   }
 

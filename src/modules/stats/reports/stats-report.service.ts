@@ -26,6 +26,7 @@ import {
   BucketWindow,
   StatsReportRepository,
 } from '@/modules/stats/reports/stats-report.repository';
+import { staffOccupancy } from '@/modules/stats/kpi/occupancy';
 
 /** Forecast targets from the product definition: 1 % blocking, 80 % answered within T. */
 const TARGET_BLOCKING = 0.01;
@@ -128,6 +129,12 @@ export class StatsReportService {
         talkSeconds: r.talk_sum_ms / 1000,
         wrapUpSeconds: r.wrap_up_sum_seconds,
         aht: r.handled === 0 ? null : (r.talk_sum_ms / 1000 + r.wrap_up_sum_seconds) / r.handled,
+        availableSeconds: r.available_seconds,
+        occupancy: staffOccupancy({
+          talkSeconds: r.talk_sum_ms / 1000,
+          wrapUpSeconds: r.wrap_up_sum_seconds,
+          availableSeconds: r.available_seconds,
+        }),
       })),
     };
   }

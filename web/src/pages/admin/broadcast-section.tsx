@@ -4,30 +4,50 @@ import { useQuery } from '@tanstack/react-query';
 import { supervision } from '@web/api/supervision';
 import type { Role } from '@web/api/types';
 import { formatDateTime } from '@web/components/time';
+import { useQueues } from '@web/components/use-queues';
 import { useAction } from '@web/pages/admin/use-action';
+import '@web/pages/admin/admin.css';
 
 const ROLES: readonly Role[] = ['agent', 'receptionist', 'supervisor', 'admin'];
 
-/** A broadcast to everyone or one role, then who has acknowledged it, refreshed live. */
+/** Everyone, one role (`role:agent`) or one queue's members (`queue:<id>`). */
+type Audience = 'everyone' | `role:${Role}` | `queue:${string}`;
+
+function audienceBody(audience: Audience): { roles?: Role[]; queueId?: string } {
+  if (audience.startsWith('role:')) return { roles: [audience.slice(5) as Role] };
+  if (audience.startsWith('queue:')) return { queueId: audience.slice(6) };
+  return {};
+}
+
+/** The admin page's section: the composer with every audience, then its acknowledgements. */
 export function BroadcastSection() {
-  const { t, i18n } = useTranslation();
+  return (
+    <div className="admin-grid">
+      <BroadcastComposer />
+    </div>
+  );
+}
+
+/**
+ * A broadcast's form (text, audience, critical, acknowledgement) and, once sent, who has
+ * acknowledged it, refreshed every few seconds. With `queue` the audience is that queue's
+ * members and not asked for (the wallboard's "message this queue").
+ */
+export function BroadcastComposer({ queue }: { queue?: { id: string; name: string } }) {
+  const { t } = useTranslation();
   const action = useAction([]);
+  const { queues } = useQueues();
   const [text, setText] = useState('');
-  const [audience, setAudience] = useState<'everyone' | Role>('everyone');
+  const [audience, setAudience] = useState<Audience>(queue ? `queue:${queue.id}` : 'everyone');
   const [critical, setCritical] = useState(false);
   const [requireAck, setRequireAck] = useState(true);
   const [sentId, setSentId] = useState<string | null>(null);
-  const status = useQuery({
-    queryKey: ['admin', 'broadcast', sentId],
-    queryFn: () => supervision.broadcastStatus(sentId!),
-    enabled: sentId !== null,
-    refetchInterval: 3000,
-  });
-  const b = status.data;
   return (
-    <div className="admin-grid">
+    <>
       <section className="card" aria-labelledby="broadcast-title">
-        <h2 id="broadcast-title">{t('admin.broadcast.title')}</h2>
+        <h2 id="broadcast-title">
+          {queue ? t('admin.broadcast.toQueue', { name: queue.name }) : t('admin.broadcast.title')}
+        </h2>
         <form
           className="form"
           onSubmit={(e) => {
@@ -39,7 +59,7 @@ export function BroadcastSection() {
                     text: text.trim(),
                     critical,
                     requireAck,
-                    ...(audience === 'everyone' ? {} : { roles: [audience] }),
+                    ...audienceBody(audience),
                   }),
                 t('admin.broadcast.sent'),
               )
@@ -60,21 +80,31 @@ export function BroadcastSection() {
               onChange={(e) => setText(e.target.value)}
             />
           </label>
-          <label className="field">
-            <span>{t('admin.broadcast.audience')}</span>
-            <select
-              value={audience}
-              onChange={(e) => setAudience(e.target.value as 'everyone' | Role)}
-            >
-              <option value="everyone">{t('admin.broadcast.everyone')}</option>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role.${r}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
+          {queue ? null : (
+            <label className="field">
+              <span>{t('admin.broadcast.audience')}</span>
+              <select value={audience} onChange={(e) => setAudience(e.target.value as Audience)}>
+                <option value="everyone">{t('admin.broadcast.everyone')}</option>
+                <optgroup label={t('admin.broadcast.byRole')}>
+                  {ROLES.map((r) => (
+                    <option key={r} value={`role:${r}`}>
+                      {t(`role.${r}`)}
+                    </option>
+                  ))}
+                </optgroup>
+                {queues.length > 0 ? (
+                  <optgroup label={t('admin.broadcast.byQueue')}>
+                    {queues.map((q) => (
+                      <option key={q.id} value={`queue:${q.id}`}>
+                        {t('admin.broadcast.queueMembers', { name: q.name })}
+                      </option>
+                    ))}
+                  </optgroup>
+                ) : null}
+              </select>
+            </label>
+          )}
+          <label className="check-label">
             <input
               type="checkbox"
               checked={critical}
@@ -82,7 +112,7 @@ export function BroadcastSection() {
             />{' '}
             {t('admin.broadcast.critical')}
           </label>
-          <label>
+          <label className="check-label">
             <input
               type="checkbox"
               checked={requireAck}
@@ -96,35 +126,55 @@ export function BroadcastSection() {
           </button>
         </form>
       </section>
-      {b ? (
-        <section className="card" aria-labelledby="acks-title">
-          <header className="card-head">
-            <h2 id="acks-title">{t('admin.broadcast.acks')}</h2>
-            <span className="muted">
-              {t('admin.broadcast.progress', { acked: b.acknowledged, total: b.recipients.length })}
-            </span>
-          </header>
-          <blockquote className="broadcast-text">{b.text}</blockquote>
-          <ul className="plain-list" aria-label={t('admin.broadcast.acks')}>
-            {b.recipients.map((r) => (
-              <li key={r.userId} className="ack-row">
-                <span
-                  className={`lamp ${r.ackedAt ? 'lamp-idle' : 'lamp-offline'}`}
-                  aria-hidden="true"
-                />
-                <span className="grow">{r.username}</span>
-                <span className="muted">
-                  {r.ackedAt
-                    ? t('admin.broadcast.ackedAt', {
-                        time: formatDateTime(r.ackedAt, i18n.language),
-                      })
-                    : t('admin.broadcast.pending')}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
+      {sentId ? <BroadcastAcks id={sentId} /> : null}
+    </>
+  );
+}
+
+/** Who a broadcast went to and who has acknowledged it, refreshed every 3 s. */
+function BroadcastAcks({ id }: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const status = useQuery({
+    queryKey: ['admin', 'broadcast', id],
+    queryFn: () => supervision.broadcastStatus(id),
+    refetchInterval: 3000,
+  });
+  const b = status.data;
+  if (!b) return null;
+  return (
+    <section className="card" aria-labelledby="acks-title">
+      <header className="card-head">
+        <h2 id="acks-title">{t('admin.broadcast.acks')}</h2>
+        <span className="muted">
+          {t('admin.broadcast.progress', { acked: b.acknowledged, total: b.recipients.length })}
+        </span>
+      </header>
+      {b.queueName ? (
+        <p className="muted">{t('admin.broadcast.queueMembers', { name: b.queueName })}</p>
       ) : null}
-    </div>
+      <blockquote className="broadcast-text">{b.text}</blockquote>
+      {b.recipients.length === 0 ? (
+        <p className="muted">{t('admin.broadcast.nobody')}</p>
+      ) : (
+        <ul className="plain-list" aria-label={t('admin.broadcast.acks')}>
+          {b.recipients.map((r) => (
+            <li key={r.userId} className="ack-row">
+              <span
+                className={`lamp ${r.ackedAt ? 'lamp-idle' : 'lamp-offline'}`}
+                aria-hidden="true"
+              />
+              <span className="grow">{r.username}</span>
+              <span className="muted">
+                {r.ackedAt
+                  ? t('admin.broadcast.ackedAt', {
+                      time: formatDateTime(r.ackedAt, i18n.language),
+                    })
+                  : t('admin.broadcast.pending')}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { errorText } from '@web/api/errors';
 import { supervision } from '@web/api/supervision';
 import type { LineRow, ReportQuery } from '@web/api/supervision-types';
-import { formatDateTime } from '@web/components/time';
+import { formatDateTime, formatDuration } from '@web/components/time';
 import { percent, seconds } from '@web/pages/wallboard/format';
 import { CsvButton } from '@web/pages/reports/csv-button';
 import { TimeChart, type ChartSeries } from '@web/pages/reports/time-chart';
@@ -190,7 +190,9 @@ export function StaffReport({ query }: { query: ReportQuery }) {
     queryKey: ['reports', 'staff', query],
     queryFn: () => supervision.staffReport(query),
   });
-  const rows = (report.data?.rows ?? []).filter((r) => r.offers + r.answered + r.talkSeconds > 0);
+  const rows = (report.data?.rows ?? []).filter(
+    (r) => r.offers + r.answered + r.talkSeconds + r.availableSeconds > 0,
+  );
   if (report.error)
     return (
       <p role="alert" className="notice notice-error">
@@ -214,6 +216,10 @@ export function StaffReport({ query }: { query: ReportQuery }) {
               <th scope="col">{t('reports.staff.talk')}</th>
               <th scope="col">{t('reports.staff.wrapUp')}</th>
               <th scope="col">{t('reports.staff.aht')}</th>
+              <th scope="col">{t('reports.staff.available')}</th>
+              <th scope="col" title={t('reports.staff.occupancyNote')}>
+                {t('reports.staff.occupancy')}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -226,11 +232,14 @@ export function StaffReport({ query }: { query: ReportQuery }) {
                 <td className="num">{seconds(r.talkSeconds)}</td>
                 <td className="num">{seconds(r.wrapUpSeconds)}</td>
                 <td className="num">{seconds(r.aht)}</td>
+                <td className="num">{formatDuration(Math.round(r.availableSeconds))}</td>
+                <td className="num">{percent(r.occupancy)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <p className="muted">{t('reports.staff.occupancyNote')}</p>
       {rows.length === 0 && report.isSuccess ? <p className="muted">{t('reports.empty')}</p> : null}
     </section>
   );

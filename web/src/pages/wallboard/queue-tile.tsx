@@ -50,12 +50,15 @@ export function QueueTile({
   name,
   thresholds,
   elapsedSeconds,
+  onMessage,
 }: {
   queue: LiveQueue;
   name: string;
   thresholds: StatsLive['thresholds'];
   /** Seconds since the snapshot arrived. */
   elapsedSeconds: number;
+  /** Opens a broadcast to the queue's members (not in TV mode). */
+  onMessage?: () => void;
 }) {
   const { t } = useTranslation();
   const longest =
@@ -68,6 +71,17 @@ export function QueueTile({
       <header className="tile-head">
         <h3>{name}</h3>
         <span className="muted mono">{queue.queueCode}</span>
+        {onMessage ? (
+          <button
+            type="button"
+            className="btn btn-small tile-message"
+            onClick={onMessage}
+            title={t('wallboard.message', { name })}
+            aria-label={t('wallboard.message', { name })}
+          >
+            ✉
+          </button>
+        ) : null}
       </header>
       <dl className="tile-main">
         <div className={`metric metric-${level.waiting}`}>

@@ -10,6 +10,7 @@ import { hasAnyRole, useSession } from '@web/pages/shell/use-session';
 import { AlertFeed } from '@web/pages/wallboard/alert-feed';
 import { useLive } from '@web/pages/wallboard/live-store';
 import { parseChosenQueues, QueuePicker } from '@web/pages/wallboard/queue-picker';
+import { QueueBroadcastDialog } from '@web/pages/wallboard/queue-broadcast-dialog';
 import { QueueTile } from '@web/pages/wallboard/queue-tile';
 import { StaffTable } from '@web/pages/wallboard/staff-table';
 import { useStaffToday } from '@web/pages/wallboard/use-staff-today';
@@ -27,6 +28,7 @@ export function WallboardPage() {
   const now = useNow();
   const { nameOf } = useQueues();
   const [tv, setTv] = useState(false);
+  const [messaging, setMessaging] = useState<{ id: string; name: string } | null>(null);
   const [params, setParams] = useSearchParams();
   // Held here and copied to the address: the router's update is a transition, and a checkbox
   // bound to it would flick back for a frame.
@@ -141,6 +143,12 @@ export function WallboardPage() {
                 name={nameOf(q.queueCode) ?? q.queueCode}
                 thresholds={snapshot.thresholds}
                 elapsedSeconds={q.waiting > 0 ? elapsed : 0}
+                onMessage={
+                  tv
+                    ? undefined
+                    : () =>
+                        setMessaging({ id: q.queueId, name: nameOf(q.queueCode) ?? q.queueCode })
+                }
               />
             </div>
           ))}
@@ -152,6 +160,9 @@ export function WallboardPage() {
         )}
         <AlertFeed feed={live.feed} nameOf={nameOf} />
       </div>
+      {messaging ? (
+        <QueueBroadcastDialog queue={messaging} onClose={() => setMessaging(null)} />
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,401 @@
+import { randomBytes } from 'node:crypto';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
+import type { Socket } from 'socket.io-client';
+import { BENCH_PASSWORD } from '@test/bench/harness/api';
+import type { Comparison, Scenario } from '@test/bench/harness/scenario';
+import { round, summarise } from '@test/bench/harness/stats';
+import { judged, notRun, Verdict } from '@test/bench/harness/targets';
+import { openInBatches, openSocket, whenReady } from '@test/bench/load/sockets';
+
+/** Issue #14: no main-thread task over 50 ms; memory steady; a 2,880-point chart under 200 ms. */
+const TARGET = { longTaskMs: 50, chartMs: 200, heapGrowthMbPerMin: 0.5 };
+const CHART_POINTS = 30 * 96;
+
+/** Installed before the page's own scripts: every long task the browser reports. */
+const LONG_TASKS = `
+  window.__bench = { longTasks: [], rows: [] };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      window.__bench.longTasks.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+`;
+
+/**
+ * When a staff row's status cell changes on screen (name and wall-clock time), so the time from
+ * a person's status change on their socket to the supervisor's screen can be paired up.
+ */
+const WATCH_STATUS = `(() => {
+  const table = document.querySelector('table[aria-label="Staff"], .wb-lower table');
+  new MutationObserver((mutations) => {
+    const now = Date.now();
+    const seen = new Set();
+    for (const m of mutations) {
+      const node = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+      const row = node && node.closest('tr');
+      if (!row || seen.has(row) || !row.cells[1] || !row.cells[1].contains(node)) continue;
+      seen.add(row);
+      const name = row.querySelector('th');
+      if (name) window.__bench.rows.push({ name: name.textContent.trim(), at: now });
+    }
+  }).observe(table, { subtree: true, childList: true, characterData: true });
+  return table !== null;
+})()`;
+
+interface Sample {
+  atSeconds: number;
+  heapMb: number;
+  domNodes: number;
+}
+
+async function heapSample(cdp: CDPSession, startedAt: number): Promise<Sample> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  const metrics = await cdp.send('Performance.getMetrics');
+  const nodes = metrics.metrics.find((m) => m.name === 'Nodes')?.value ?? 0;
+  return {
+    atSeconds: round((Date.now() - startedAt) / 1000, 1),
+    heapMb: round(heap.usedSize / 1048576, 2),
+    domNodes: nodes,
+  };
+}
+
+/** Least-squares slope of heap over time, MB per minute. */
+function slopePerMinute(samples: Sample[]): number | null {
+  if (samples.length < 3) return null;
+  const n = samples.length;
+  const mx = samples.reduce((s, p) => s + p.atSeconds, 0) / n;
+  const my = samples.reduce((s, p) => s + p.heapMb, 0) / n;
+  const sxy = samples.reduce((s, p) => s + (p.atSeconds - mx) * (p.heapMb - my), 0);
+  const sxx = samples.reduce((s, p) => s + (p.atSeconds - mx) ** 2, 0);
+  return sxx === 0 ? null : round((sxy / sxx) * 60, 3);
+}
+
+/**
+ * Evaluates `expression` in the page every 250 ms until it is truthy (the console's CSP forbids
+ * the string eval that `waitForFunction` would use).
+ */
+async function poll<T>(page: Page, expression: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await page.evaluate<T | null | false | undefined>(expression);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function signIn(page: Page, url: string, username: string, path: string): Promise<void> {
+  await page.goto(`${url}${path}`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(BENCH_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 60_000 });
+}
+
+export const wallboardScenario: Scenario = {
+  name: 'wallboard',
+  title:
+    'Wallboard in Chromium: long tasks, memory and update latency under stats.live and staff changes; 2,880-point chart',
+  async run(ctx) {
+    const params = ctx.quick
+      ? { queues: 20, staff: 200, changesPerSecond: 20, seconds: 60, warmupSeconds: 20 }
+      : { queues: 50, staff: 500, changesPerSecond: 50, seconds: 600, warmupSeconds: 60 };
+    const { api } = await ctx.api();
+    await ctx.worker();
+    const admin = await ctx.users.token(api);
+    const supervisor = (await ctx.users.ensure(api, 'supervisor', 1))[0];
+    const staff = await ctx.users.ensure(api, 'agent', params.staff, (n) =>
+      ctx.progress(`${n} staff ready`),
+    );
+    ctx.progress(`${params.queues} queues, ${params.staff} members`);
+    const run = randomBytes(3).toString('hex');
+    const queueIds: string[] = [];
+    for (let q = 0; q < params.queues; q++) {
+      const created = await api.expect<{ id: string }>(201, 'POST', '/api/queues', {
+        token: admin,
+        body: { code: `wb-${run}-${q}`, name: `Bench ${run} ${q}`, strategy: 'longest-idle' },
+      });
+      queueIds.push(created.id);
+    }
+    for (let i = 0; i < staff.length; i += 10) {
+      await Promise.all(
+        staff.slice(i, i + 10).map((person, k) =>
+          api.expect(
+            200,
+            'PUT',
+            `/api/queues/${queueIds[(i + k) % queueIds.length]}/members/${person.id}`,
+            {
+              token: admin,
+              body: { skillLevel: 5 },
+            },
+          ),
+        ),
+      );
+    }
+
+    ctx.progress(`${params.staff} staff sockets`);
+    const opened = await openInBatches(
+      staff.length,
+      50,
+      async (i) => {
+        const socket = openSocket(api.url, { token: staff[i].token }, 20_000);
+        await whenReady(socket, 'session.ready', 20_000);
+        return socket;
+      },
+      (n) => ctx.progress(`${n} sockets`),
+    );
+    const sockets: Socket[] = opened.sockets;
+    const names = new Map(sockets.map((s, i) => [s, staff[i].username]));
+    const status = new Map<Socket, 'available' | 'break'>();
+    await Promise.all(
+      sockets.map(async (s) => {
+        await s.timeout(20_000).emitWithAck('staff.status', { status: 'available' });
+        status.set(s, 'available');
+      }),
+    );
+
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+    });
+    const emits: { name: string; at: number }[] = [];
+    let wall: {
+      samples: Sample[];
+      longTasks: { at: number; ms: number }[];
+      latency: ReturnType<typeof summarise> | null;
+      unmatched: number;
+      emitErrors: number;
+    };
+    let chart: { runs: number[]; points: number; series: number } | null = null;
+    try {
+      const context = await browser.newContext({
+        viewport: { width: 1920, height: 1080 },
+        locale: 'en-US',
+      });
+      await context.addInitScript(LONG_TASKS);
+      const page = await context.newPage();
+      await signIn(page, api.url, supervisor.username, '/wallboard');
+      await page.getByRole('table', { name: 'Staff' }).waitFor({ timeout: 60_000 });
+      await poll(page, `document.querySelectorAll('.tile').length >= ${params.queues}`, 60_000);
+      if (!(await page.evaluate(WATCH_STATUS))) throw new Error('no staff table on the wallboard');
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+
+      ctx.progress(`${params.seconds} s of ${params.changesPerSecond} staff changes/s`);
+      const startedAt = Date.now();
+      const samples: Sample[] = [];
+      let next = 0;
+      let emitErrors = 0;
+      const timer = setInterval(() => {
+        for (let k = 0; k < params.changesPerSecond; k++) {
+          const socket = sockets[next++ % sockets.length];
+          const to = status.get(socket) === 'available' ? 'break' : 'available';
+          status.set(socket, to);
+          emits.push({ name: names.get(socket)!, at: Date.now() });
+          socket
+            .timeout(20_000)
+            .emitWithAck('staff.status', {
+              status: to,
+              ...(to === 'break' ? { reason: 'lunch' } : {}),
+            })
+            .catch(() => (emitErrors += 1));
+        }
+      }, 1000);
+      try {
+        while (Date.now() - startedAt < params.seconds * 1000) {
+          await new Promise((r) => setTimeout(r, 5_000));
+          samples.push(await heapSample(cdp, startedAt));
+          ctx.progress(`${samples.at(-1)!.atSeconds} s: heap ${samples.at(-1)!.heapMb} MB`);
+        }
+      } finally {
+        clearInterval(timer);
+      }
+      await new Promise((r) => setTimeout(r, 3000));
+      const seen = await page.evaluate<{
+        longTasks: { at: number; ms: number }[];
+        rows: { name: string; at: number }[];
+      }>('window.__bench');
+      // Each change pairs with the first repaint of that person's status cell after it.
+      const byName = new Map<string, number[]>();
+      for (const r of seen.rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r.at]);
+      const latencies: number[] = [];
+      let unmatched = 0;
+      const measured = emits.filter((e) => e.at >= startedAt + params.warmupSeconds * 1000);
+      for (const e of measured) {
+        const hit = (byName.get(e.name) ?? []).find((t) => t >= e.at);
+        if (hit === undefined) unmatched += 1;
+        else latencies.push(hit - e.at);
+      }
+      wall = {
+        samples,
+        longTasks: seen.longTasks.filter((t) => t.at >= startedAt),
+        latency: latencies.length ? summarise(latencies) : null,
+        unmatched,
+        emitErrors,
+      };
+
+      ctx.progress('2,880-point chart');
+      chart = await measureChart(ctx, page, api.url, admin);
+    } finally {
+      await browser.close();
+      for (const s of sockets) s.disconnect();
+    }
+
+    const afterWarmup = wall.samples.filter((s) => s.atSeconds >= params.warmupSeconds);
+    const slope = slopePerMinute(afterWarmup);
+    const longest = wall.longTasks.reduce((m, t) => Math.max(m, t.ms), 0);
+    const over = wall.longTasks.filter((t) => t.ms > TARGET.longTaskMs).length;
+    const chartMedian = chart && chart.runs.length ? (summarise(chart.runs)?.p50 ?? null) : null;
+
+    const comparisons: Comparison[] = [
+      {
+        metric: 'longest main-thread task',
+        unit: 'ms',
+        app: round(longest, 0),
+        baseline: null,
+        ratio: null,
+        better: 'lower',
+      },
+      {
+        metric: `tasks over ${TARGET.longTaskMs} ms`,
+        unit: 'count',
+        app: over,
+        baseline: null,
+        ratio: null,
+        better: 'lower',
+      },
+      {
+        metric: 'heap slope after warm-up',
+        unit: 'MB/min',
+        app: slope,
+        baseline: null,
+        ratio: null,
+        better: 'lower',
+      },
+      {
+        metric: 'staff change → screen p50',
+        unit: 'ms',
+        app: wall.latency?.p50 ?? null,
+        baseline: null,
+        ratio: null,
+        better: 'lower',
+      },
+      {
+        metric: 'staff change → screen p99',
+        unit: 'ms',
+        app: wall.latency?.p99 ?? null,
+        baseline: null,
+        ratio: null,
+        better: 'lower',
+      },
+      {
+        metric: `chart of ${CHART_POINTS} points × ${chart?.series ?? '?'} series (median)`,
+        unit: 'ms',
+        app: chartMedian,
+        baseline: null,
+        ratio: null,
+        better: 'lower',
+      },
+    ];
+    const sizeNote = `${params.queues} queues, ${params.staff} staff, ${params.changesPerSecond} changes/s, ${params.seconds} s`;
+    const targets: Verdict[] = ctx.quick
+      ? [
+          notRun(
+            'wallboard.long-tasks',
+            `quick mode (${sizeNote}): longest task ${round(longest, 0)} ms, ${over} over 50 ms`,
+          ),
+          notRun(
+            'wallboard.memory',
+            `quick mode (${sizeNote}): heap slope ${slope ?? '—'} MB/min after warm-up`,
+          ),
+        ]
+      : [
+          judged(
+            'wallboard.long-tasks',
+            over === 0,
+            `longest ${round(longest, 0)} ms, ${over} over 50 ms`,
+            '≤ 50 ms',
+          ),
+          judged(
+            'wallboard.memory',
+            slope !== null && slope <= TARGET.heapGrowthMbPerMin,
+            `${slope ?? '—'} MB/min after warm-up`,
+            `≤ ${TARGET.heapGrowthMbPerMin} MB/min`,
+          ),
+        ];
+    targets.push(
+      chartMedian === null
+        ? notRun('wallboard.chart', 'the chart did not draw')
+        : judged(
+            'wallboard.chart',
+            chartMedian < TARGET.chartMs,
+            `${chartMedian} ms (median of ${chart?.runs.length ?? 0})`,
+            `< ${TARGET.chartMs} ms`,
+          ),
+    );
+    return {
+      status: 'ok',
+      params,
+      comparisons,
+      figures: { app: { ...wall, chart, slopeMbPerMin: slope, emits: emits.length } },
+      targets,
+      notes: [
+        'Headless Chromium at 1920×1080, the wallboard with its staff table (the heavier, non-TV view).',
+        'Memory: used JS heap after a forced GC, sampled every 5 s plus the time the GC takes (CDP), least-squares slope after the warm-up.',
+        "Latency: wall clock from the emit of `staff.status` on a person's socket to the first change of that person's status cell on the supervisor's screen (same machine clock).",
+        `Chart: the line report at 15-minute buckets over 30 days, measured in the page from uPlot's construction to its first draw (performance.measure "chart:…").`,
+      ],
+    };
+  },
+};
+
+/** 2,880 rollup rows for one line, then the line report over those 30 days at 15 minutes. */
+async function measureChart(
+  ctx: Parameters<Scenario['run']>[0],
+  page: Page,
+  url: string,
+  admin: string,
+): Promise<{ runs: number[]; points: number; series: number }> {
+  const code = `wb-chart-${randomBytes(3).toString('hex')}`;
+  const res = await fetch(`${url}/api/lines`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+    body: JSON.stringify({ code, name: `Chart ${code}`, channels: 30 }),
+  });
+  const line = (await res.json()) as { id: string };
+  const now = new Date();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  // Days that ended a while ago: the worker's recompute of recent buckets (no calls there)
+  // would empty today's.
+  const last = today - 2 * 86_400_000;
+  const first = last - 29 * 86_400_000;
+  await ctx.sut.sql((client) =>
+    client.query(
+      `insert into stats_line_15m (line_id, bucket_start, offered, answered, abandoned, missed,
+                                   blocked, occupied_seconds, peak_concurrency, channels)
+       select $1::uuid, t, 10 + (random() * 40)::int, 8, 1, 1, (random() * 2)::int,
+              random() * 9000, 1 + (random() * 20)::int, 30
+         from generate_series($2::timestamptz, $3::timestamptz, interval '15 minutes') as t`,
+      [line.id, new Date(first).toISOString(), new Date(last + 86_400_000 - 900_000).toISOString()],
+    ),
+  );
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const runs: number[] = [];
+  let series = 0;
+  for (let i = 0; i < 3; i++) {
+    await page.goto(`${url}/reports/lines`);
+    await page.getByLabel('Time zone').selectOption('UTC');
+    await page.getByLabel('Interval').selectOption('15m');
+    await page.getByLabel('From').fill(day(first));
+    await page.getByLabel('To (inclusive)').fill(day(last));
+    const m = await poll<{ duration: number; detail: { series: number } }>(
+      page,
+      `performance.getEntriesByType('measure').map((m) => ({ name: m.name, duration: m.duration, detail: m.detail })).find((m) => m.name.startsWith('chart:') && m.detail && m.detail.points >= ${CHART_POINTS})`,
+      120_000,
+    );
+    runs.push(round(m.duration, 1));
+    series = m.detail.series;
+  }
+  return { runs, points: CHART_POINTS, series };
+}

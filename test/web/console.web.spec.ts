@@ -236,6 +236,7 @@ describe('web console in Chromium (browser)', () => {
     expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual([
       'My calls',
       'Requests',
+      'Planner',
       'Chat',
       'Notifications',
     ]);

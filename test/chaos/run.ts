@@ -26,7 +26,7 @@ import { Prober } from '@test/chaos/scenarios/prober';
 /** dist-chaos/test/chaos → the repository root. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESULTS_DIR = path.join(REPO_ROOT, 'chaos-results');
-const API_PORTS: [number, number] = [3500, 3501];
+const API_PORTS: [number, number] = [56502, 56503];
 const PG_PORT = 56500;
 const REDIS_PORT = 56501;
 
@@ -168,7 +168,7 @@ async function main(): Promise<number> {
   for (const port of [...API_PORTS, PG_PORT, REDIS_PORT]) {
     if (await portInUse(port)) {
       console.error(
-        `port ${port} is in use on 127.0.0.1: the chaos suite needs 3500, 3501, 56500 and 56501`,
+        `port ${port} is in use on 127.0.0.1: the chaos suite needs ${API_PORTS.join(', ')}, ${PG_PORT} and ${REDIS_PORT}`,
       );
       return 2;
     }
@@ -433,6 +433,10 @@ async function run(
     timeline,
     postgres,
     clients: lastShown,
+    connectedAt: (userId, at) => clients.get(userId)?.connectedAt(at) ?? false,
+    redisDown: faults
+      .filter((f) => f.name === 'redis-restart')
+      .map((f) => ({ from: f.injectedAt, to: f.restoredAt ?? f.endedAt ?? Date.now() })),
   });
   const { checks, warnings } = checksOf(analysis, faults);
   return {

@@ -76,9 +76,12 @@ const UNAVAILABLE_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** pg and knex say these without a code (the pool acquire timeout, a connection cut mid-query). */
+/**
+ * pg and knex say these without a code (the pool acquire timeout, a connection cut mid-query);
+ * knex puts the failed SQL and ` - ` before the driver's message.
+ */
 const UNAVAILABLE_MESSAGES =
-  /^(Knex: Timeout acquiring a connection|Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+  /(^|\s-\s)(Knex: Timeout acquiring a connection|Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
 
 /**
  * A failure of the connection, not of the request: the same request succeeds once the database is

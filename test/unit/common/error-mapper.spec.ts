@@ -22,7 +22,9 @@ describe('mapError: the database is unavailable', () => {
     [
       'cut mid-query, as MikroORM reports it (the SQL first)',
       new DriverException(
-        new Error('select r.user_id from broadcast_recipients r - Connection terminated unexpectedly'),
+        new Error(
+          'select r.user_id from broadcast_recipients r - Connection terminated unexpectedly',
+        ),
       ),
     ],
     [
@@ -31,6 +33,12 @@ describe('mapError: the database is unavailable', () => {
         new Error(
           'select status from calls for update - Client has encountered a connection error and is not queryable',
         ),
+      ),
+    ],
+    [
+      'a transaction whose connection died under it (knex)',
+      new DriverException(
+        new Error('Transaction query already complete, run with DEBUG=knex:tx for more info'),
       ),
     ],
     [

@@ -87,8 +87,12 @@ interface AnalysisInput {
   clients: { userId: string; last: number }[];
   /** Whether the person's socket client had a ready connection at that moment. */
   connectedAt: (userId: string, at: number) => boolean;
-  /** When Redis was stopped (from the stop to the start): live pushes cannot cross processes. */
-  redisDown: { from: number; to: number }[];
+  /**
+   * Faults that lose live pushes by their nature, from the injection to the end of the fault's
+   * phase: a process killed between a commit and its push, Redis stopped (no process can push
+   * across). The client's gap rule repairs those; the check looks at the rest.
+   */
+  pushFaults: { from: number; to: number }[];
 }
 
 /** `phase +seconds` of a moment, from the timeline's marks. */
@@ -98,8 +102,8 @@ function phaseAt(timeline: Timeline, at: number): string {
   return `${mark.phase} +${((at - mark.at) / 1000).toFixed(1)} s`;
 }
 
-function whileRedisDown(input: AnalysisInput, at: number): boolean {
-  return input.redisDown.some((w) => at >= w.from && at < w.to);
+function duringPushFault(input: AnalysisInput, ...moments: number[]): boolean {
+  return moments.some((at) => input.pushFaults.some((w) => at >= w.from && at < w.to));
 }
 
 function viaCounts(vias: string[]): Record<string, number> {
@@ -131,7 +135,9 @@ async function chatFigures(input: AnalysisInput): Promise<ScenarioFigures> {
   const lostForGood = acked.filter((r) => r.shownAt === null);
   const ackedNotStored = acked.filter((r) => !storedIds.has(r.clientMsgId));
   const byGapResync = acked.filter((r) => r.shownVia === 'gap-resync' && !r.shownAfterReconnect);
-  const gapResyncRedisDown = byGapResync.filter((r) => whileRedisDown(input, r.sentAt));
+  const gapResyncInFault = byGapResync.filter((r) =>
+    duringPushFault(input, r.sentAt, r.shownAt as number),
+  );
   return {
     sent: records.length,
     acknowledged: acked.length,
@@ -139,7 +145,7 @@ async function chatFigures(input: AnalysisInput): Promise<ScenarioFigures> {
     delivered: records.filter((r) => r.shownAt !== null && !r.shownAfterReconnect).length,
     lost: lost.length,
     lostAfterReconnect: lostForGood.length,
-    recoveredByGapResync: byGapResync.length - gapResyncRedisDown.length,
+    recoveredByGapResync: byGapResync.length - gapResyncInFault.length,
     shownTwice: records.filter((r) => r.shownSeqs.length > 1).length,
     outOfOrder: input.chat.outOfOrder,
     lostExamples: examples(
@@ -167,8 +173,16 @@ async function chatFigures(input: AnalysisInput): Promise<ScenarioFigures> {
                   : `acknowledged, shown ${r.shownAfterReconnect ? 'only after the final reconnect' : `via ${r.shownVia} after ${((r.shownAt - r.sentAt) / 1000).toFixed(1)} s`}`,
             ]),
         ),
-      'sent while Redis was stopped, shown by the gap resync of a connected client':
-        gapResyncRedisDown.length,
+      "shown only by a connected client's gap resync, sent or shown while a process was killed or Redis stopped":
+        gapResyncInFault.length,
+      'shown only by a gap resync otherwise, examples': examples(
+        byGapResync
+          .filter((r) => !gapResyncInFault.includes(r))
+          .map(
+            (r) =>
+              `${r.clientMsgId} sent at ${phaseAt(input.timeline, r.sentAt)} (${r.attempts} attempts), shown ${(((r.shownAt as number) - r.sentAt) / 1000).toFixed(1)} s later`,
+          ),
+      ),
       'acknowledged but not stored': ackedNotStored.length,
       'stored but not acknowledged': records.filter(
         (r) => r.ackedAt === null && storedIds.has(r.clientMsgId),
@@ -299,9 +313,9 @@ async function broadcastFigures(input: AnalysisInput): Promise<ScenarioFigures> 
   const byGapResync = pairs.filter(
     (r) => receipt(r)?.shownVia === 'gap-resync' && !receipt(r)?.shownAfterReconnect,
   );
-  const gapResyncRedisDown = byGapResync.filter((r) => {
+  const gapResyncInFault = byGapResync.filter((r) => {
     const b = ackedIds.get(r.id);
-    return b !== undefined && whileRedisDown(input, b.sentAt);
+    return b !== undefined && duringPushFault(input, b.sentAt, receipt(r)?.firstShownAt ?? 0);
   });
   // Counted in recipient deliveries (one broadcast to N people is N), like chat messages.
   return {
@@ -311,7 +325,7 @@ async function broadcastFigures(input: AnalysisInput): Promise<ScenarioFigures> 
     delivered: pairs.filter((r) => receipt(r) && !receipt(r)?.shownAfterReconnect).length,
     lost: lost.length,
     lostAfterReconnect: lostForGood.length,
-    recoveredByGapResync: byGapResync.length - gapResyncRedisDown.length,
+    recoveredByGapResync: byGapResync.length - gapResyncInFault.length,
     shownTwice,
     outOfOrder: null,
     lostExamples: examples(
@@ -332,8 +346,17 @@ async function broadcastFigures(input: AnalysisInput): Promise<ScenarioFigures> 
         ackedIds.size,
         sent.filter((b) => storedTexts.has(b.text)).length,
       ],
-      'sent while Redis was stopped, shown by the gap resync of a connected client':
-        gapResyncRedisDown.length,
+      "shown only by a connected client's gap resync, sent or shown while a process was killed or Redis stopped":
+        gapResyncInFault.length,
+      'shown only by a gap resync otherwise, examples': examples(
+        byGapResync
+          .filter((r) => !gapResyncInFault.includes(r))
+          .map((r) => {
+            const b = ackedIds.get(r.id);
+            const shownAt = receipt(r)?.firstShownAt ?? 0;
+            return `broadcast ${b?.n} to ${r.user_id.slice(0, 8)} sent at ${b ? phaseAt(input.timeline, b.sentAt) : '?'}, shown ${b ? ((shownAt - b.sentAt) / 1000).toFixed(1) : '?'} s later`;
+          }),
+      ),
       'recipient pairs with no notification row (never fanned out)': pairs.filter(
         (r) => Number(r.notifications) === 0,
       ).length,

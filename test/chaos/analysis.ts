@@ -18,7 +18,9 @@ export interface ScenarioFigures {
   lostAfterReconnect: number;
   /**
    * Delivered, but not by its live push: shown only when the client's gap timer made it resync
-   * while its socket stayed connected (the push was lost on the way).
+   * while its socket stayed connected (the push was lost on the way). Items sent while Redis was
+   * stopped are not counted: no process can push across to another then, and a client that sees
+   * the gap asking for the rest is the contract at work (they are in `facts`).
    */
   recoveredByGapResync: number | null;
   shownTwice: number;
@@ -83,6 +85,25 @@ interface AnalysisInput {
   postgres: PostgresServer;
   /** Each client's `last` at the end of the settle period, before the diagnostic reconnect. */
   clients: { userId: string; last: number }[];
+  /** Whether the person's socket client had a ready connection at that moment. */
+  connectedAt: (userId: string, at: number) => boolean;
+  /**
+   * Faults that lose live pushes by their nature, from the injection to the end of the fault's
+   * phase: a process killed between a commit and its push, Redis stopped (no process can push
+   * across). The client's gap rule repairs those; the check looks at the rest.
+   */
+  pushFaults: { from: number; to: number }[];
+}
+
+/** `phase +seconds` of a moment, from the timeline's marks. */
+function phaseAt(timeline: Timeline, at: number): string {
+  let mark = timeline.marks[0];
+  for (const m of timeline.marks) if (m.at <= at) mark = m;
+  return `${mark.phase} +${((at - mark.at) / 1000).toFixed(1)} s`;
+}
+
+function duringPushFault(input: AnalysisInput, ...moments: number[]): boolean {
+  return moments.some((at) => input.pushFaults.some((w) => at >= w.from && at < w.to));
 }
 
 function viaCounts(vias: string[]): Record<string, number> {
@@ -113,6 +134,10 @@ async function chatFigures(input: AnalysisInput): Promise<ScenarioFigures> {
   const lost = acked.filter((r) => r.shownAt === null || r.shownAfterReconnect);
   const lostForGood = acked.filter((r) => r.shownAt === null);
   const ackedNotStored = acked.filter((r) => !storedIds.has(r.clientMsgId));
+  const byGapResync = acked.filter((r) => r.shownVia === 'gap-resync' && !r.shownAfterReconnect);
+  const gapResyncInFault = byGapResync.filter((r) =>
+    duringPushFault(input, r.sentAt, r.shownAt as number),
+  );
   return {
     sent: records.length,
     acknowledged: acked.length,
@@ -120,8 +145,7 @@ async function chatFigures(input: AnalysisInput): Promise<ScenarioFigures> {
     delivered: records.filter((r) => r.shownAt !== null && !r.shownAfterReconnect).length,
     lost: lost.length,
     lostAfterReconnect: lostForGood.length,
-    recoveredByGapResync: acked.filter((r) => r.shownVia === 'gap-resync' && !r.shownAfterReconnect)
-      .length,
+    recoveredByGapResync: byGapResync.length - gapResyncInFault.length,
     shownTwice: records.filter((r) => r.shownSeqs.length > 1).length,
     outOfOrder: input.chat.outOfOrder,
     lostExamples: examples(
@@ -149,6 +173,16 @@ async function chatFigures(input: AnalysisInput): Promise<ScenarioFigures> {
                   : `acknowledged, shown ${r.shownAfterReconnect ? 'only after the final reconnect' : `via ${r.shownVia} after ${((r.shownAt - r.sentAt) / 1000).toFixed(1)} s`}`,
             ]),
         ),
+      "shown only by a connected client's gap resync, sent or shown while a process was killed or Redis stopped":
+        gapResyncInFault.length,
+      'shown only by a gap resync otherwise, examples': examples(
+        byGapResync
+          .filter((r) => !gapResyncInFault.includes(r))
+          .map(
+            (r) =>
+              `${r.clientMsgId} sent at ${phaseAt(input.timeline, r.sentAt)} (${r.attempts} attempts), shown ${(((r.shownAt as number) - r.sentAt) / 1000).toFixed(1)} s later`,
+          ),
+      ),
       'acknowledged but not stored': ackedNotStored.length,
       'stored but not acknowledged': records.filter(
         (r) => r.ackedAt === null && storedIds.has(r.clientMsgId),
@@ -173,13 +207,28 @@ async function callFigures(input: AnalysisInput): Promise<ScenarioFigures> {
   const byId = new Map(rows.map((r) => [r.external_id, r]));
   const statuses: Record<string, number> = {};
   for (const r of rows) increment(statuses, r.status);
-  const offers = await input.postgres.query<{ id: string; status: string }>(
-    `select o.id, o.status from offers o join calls c on c.id = o.item_id
+  const offers = await input.postgres.query<{
+    id: string;
+    status: string;
+    staff_id: string;
+    external_id: string;
+    created_at: Date;
+  }>(
+    `select o.id, o.status, o.staff_id, c.external_id, o.created_at
+       from offers o join calls c on c.id = o.item_id
       where o.kind = 'call' and c.external_id like $1`,
     [`${input.tag}-%`],
   );
   const missedOffers: Record<string, number> = {};
-  for (const o of offers) if (!input.calls.offersSeen.has(o.id)) increment(missedOffers, o.status);
+  const missedExamples: string[] = [];
+  for (const o of offers) {
+    if (input.calls.offersSeen.has(o.id)) continue;
+    increment(missedOffers, o.status);
+    const at = new Date(o.created_at).getTime();
+    missedExamples.push(
+      `${o.external_id} to ${o.staff_id.slice(0, 8)} at ${phaseAt(input.timeline, at)}, ${o.status}; its client ${input.connectedAt(o.staff_id, at) ? 'was connected' : 'was not connected'}`,
+    );
+  }
   const acked = records.filter((r) => r.ackedAt !== null);
   const lost = acked.filter((r) => r.acceptedBy.length === 0);
   const acceptErrors: Record<string, number> = {};
@@ -204,6 +253,15 @@ async function callFigures(input: AnalysisInput): Promise<ScenarioFigures> {
     facts: {
       'final call status': statuses,
       'offers in the database never received by the agent, by final offer status': missedOffers,
+      'offers never received, examples': examples(missedExamples),
+      'calls first offered to a client more than 5 s after arriving, examples': examples(
+        records
+          .filter((r) => r.offers.length > 0 && r.offers[0].at - r.sentAt > 5000)
+          .map(
+            (r) =>
+              `${r.callId} sent at ${phaseAt(input.timeline, r.sentAt)}, first offer seen after ${((r.offers[0].at - r.sentAt) / 1000).toFixed(1)} s`,
+          ),
+      ),
       'offers received': input.calls.offersSeen.size,
       'offers revoked, by reason': input.calls.revoked,
       'accept errors': acceptErrors,
@@ -252,6 +310,13 @@ async function broadcastFigures(input: AnalysisInput): Promise<ScenarioFigures> 
     reminders += r.reminders;
     for (const seqs of r.seqsByNotification.values()) if (seqs.length > 1) shownTwice += 1;
   }
+  const byGapResync = pairs.filter(
+    (r) => receipt(r)?.shownVia === 'gap-resync' && !receipt(r)?.shownAfterReconnect,
+  );
+  const gapResyncInFault = byGapResync.filter((r) => {
+    const b = ackedIds.get(r.id);
+    return b !== undefined && duringPushFault(input, b.sentAt, receipt(r)?.firstShownAt ?? 0);
+  });
   // Counted in recipient deliveries (one broadcast to N people is N), like chat messages.
   return {
     sent: sent.length * input.broadcastRecipients,
@@ -260,9 +325,7 @@ async function broadcastFigures(input: AnalysisInput): Promise<ScenarioFigures> 
     delivered: pairs.filter((r) => receipt(r) && !receipt(r)?.shownAfterReconnect).length,
     lost: lost.length,
     lostAfterReconnect: lostForGood.length,
-    recoveredByGapResync: pairs.filter(
-      (r) => receipt(r)?.shownVia === 'gap-resync' && !receipt(r)?.shownAfterReconnect,
-    ).length,
+    recoveredByGapResync: byGapResync.length - gapResyncInFault.length,
     shownTwice,
     outOfOrder: null,
     lostExamples: examples(
@@ -283,6 +346,17 @@ async function broadcastFigures(input: AnalysisInput): Promise<ScenarioFigures> 
         ackedIds.size,
         sent.filter((b) => storedTexts.has(b.text)).length,
       ],
+      "shown only by a connected client's gap resync, sent or shown while a process was killed or Redis stopped":
+        gapResyncInFault.length,
+      'shown only by a gap resync otherwise, examples': examples(
+        byGapResync
+          .filter((r) => !gapResyncInFault.includes(r))
+          .map((r) => {
+            const b = ackedIds.get(r.id);
+            const shownAt = receipt(r)?.firstShownAt ?? 0;
+            return `broadcast ${b?.n} to ${r.user_id.slice(0, 8)} sent at ${b ? phaseAt(input.timeline, b.sentAt) : '?'}, shown ${b ? ((shownAt - b.sentAt) / 1000).toFixed(1) : '?'} s later`;
+          }),
+      ),
       'recipient pairs with no notification row (never fanned out)': pairs.filter(
         (r) => Number(r.notifications) === 0,
       ).length,

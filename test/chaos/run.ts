@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Api, UserPool } from '@test/bench/harness/api';
-import { sleep } from '@test/bench/harness/clock';
+import { sleep, waitUntil } from '@test/bench/harness/clock';
 import { addQueueMembers, createApiKey, createLineAndQueue } from '@test/bench/harness/fixtures';
 import { machineFacts } from '@test/bench/harness/machine';
 import { stopAllProcesses } from '@test/bench/harness/processes';
@@ -26,7 +26,7 @@ import { Prober } from '@test/chaos/scenarios/prober';
 /** dist-chaos/test/chaos → the repository root. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESULTS_DIR = path.join(REPO_ROOT, 'chaos-results');
-const API_PORTS: [number, number] = [3500, 3501];
+const API_PORTS: [number, number] = [56502, 56503];
 const PG_PORT = 56500;
 const REDIS_PORT = 56501;
 
@@ -43,13 +43,16 @@ const SIZES = {
     callIntervalMs: 1000,
     holdMs: 1500,
     broadcastIntervalMs: 3000,
-    baselineMs: 2000,
-    processDownMs: 2000,
-    serviceDownMs: 5000,
+    baselineMs: 1000,
+    processDownMs: 1000,
+    serviceDownMs: 3000,
     recoveryLimitMs: 25_000,
-    aftermathMs: 2000,
-    // Longer than the routing recovery sweep (15 s), so a call whose reaction was lost is routed.
-    settleMs: 17_000,
+    aftermathMs: 1000,
+    // The settle ends as soon as everything acknowledged has arrived; this is its limit. Longer
+    // than the offer timeout and the routing recovery sweep (15 s each), so a call whose offer or
+    // routing was lost is offered again and taken before anything is counted lost.
+    settleMs: 20_000,
+    minSettleMs: 2000,
     maxPerLoop: 2000,
     deadlineMs: 150_000,
   },
@@ -67,6 +70,7 @@ const SIZES = {
     recoveryLimitMs: 30_000,
     aftermathMs: 15_000,
     settleMs: 30_000,
+    minSettleMs: 10_000,
     maxPerLoop: 20_000,
     deadlineMs: 600_000,
   },
@@ -168,7 +172,7 @@ async function main(): Promise<number> {
   for (const port of [...API_PORTS, PG_PORT, REDIS_PORT]) {
     if (await portInUse(port)) {
       console.error(
-        `port ${port} is in use on 127.0.0.1: the chaos suite needs 3500, 3501, 56500 and 56501`,
+        `port ${port} is in use on 127.0.0.1: the chaos suite needs ${API_PORTS.join(', ')}, ${PG_PORT} and ${REDIS_PORT}`,
       );
       return 2;
     }
@@ -405,9 +409,23 @@ async function run(
 
   timeline.enter('settle');
   stopping = true;
-  log(`load stopped; settling ${sizes.settleMs / 1000} s (routing recovery, replays, reminders)…`);
+  log(
+    `load stopped; settling until everything acknowledged arrived (${sizes.minSettleMs / 1000}–${sizes.settleMs / 1000} s: offers again, routing recovery, replays)…`,
+  );
   await Promise.all(load);
-  await sleep(sizes.settleMs);
+  const settleStarted = Date.now();
+  // Every acknowledged message shown, every acknowledged call taken and hung up, every
+  // acknowledged broadcast shown to each recipient: nothing more can arrive that would change a
+  // figure. Anything still missing at the limit is counted by the analysis.
+  const settled = () =>
+    [...chat.messages.values()].every((m) => m.ackedAt === null || m.shownAt !== null) &&
+    [...calls.calls.values()].every(
+      (c) => c.ackedAt === null || (c.acceptedBy.length > 0 && c.endedAt !== null),
+    ) &&
+    broadcasts.sent.every((b) => b.id === null || broadcasts.receiptsOf(b.id) >= agentUsers.length);
+  await waitUntil(settled, sizes.settleMs, 200);
+  await sleep(Math.max(0, settleStarted + sizes.minSettleMs - Date.now()));
+  log(`  settled after ${((Date.now() - settleStarted) / 1000).toFixed(1)} s`);
   prober.stop();
   await Promise.all(background);
 
@@ -433,6 +451,10 @@ async function run(
     timeline,
     postgres,
     clients: lastShown,
+    connectedAt: (userId, at) => clients.get(userId)?.connectedAt(at) ?? false,
+    pushFaults: faults
+      .filter((f) => f.name !== 'postgres-restart')
+      .map((f) => ({ from: f.injectedAt, to: f.endedAt ?? Date.now() })),
   });
   const { checks, warnings } = checksOf(analysis, faults);
   return {

@@ -2,6 +2,9 @@ import { MikroORM } from '@mikro-orm/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { MessageDto, MessageRow } from '@/modules/chat/dto/message.dto';
+import { UserEventsService } from '@/modules/notifications/delivery/user-events.service';
 import { WorkerModule } from '@workers/worker.module';
 import { EventRecorder, eventually } from '@test/support/event-recorder';
 import { startApp, TestApp } from '@test/support/test-app';
@@ -105,7 +108,50 @@ describe('chat (e2e)', () => {
       .expect(200);
     expect(history.body.items).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 200));
-    expect(recipient.events.filter((e) => e.name === 'chat.message')).toHaveLength(1);
+    // The resend pushes the stored event again (same seq): shown once by a client keeping `last`.
+    const seqs = recipient.events
+      .filter((e) => e.name === 'chat.message')
+      .map((e) => e.payload.seq);
+    expect(new Set(seqs).size).toBe(1);
+  });
+
+  it('pushes a resent message to the members again: its first attempt may have died between commit and push', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const sender = record(a);
+    const recipient = record(b);
+    const [, { lastSeq }] = await Promise.all([sender.synced(), recipient.synced()]);
+    // What a process killed right after its commit leaves: the message and its events stored,
+    // nothing pushed, no acknowledgement.
+    const clientMsgId = randomUUID();
+    const stored = await (worker.get(MikroORM).em.fork() as EntityManager).transactional(
+      async (tx) => {
+        const [row] = await tx.execute<MessageRow[]>(
+          `insert into chat_messages (id, room_id, sender_id, client_msg_id, text, created_at)
+           values (gen_random_uuid(), ?, ?, ?, 'sent before a crash', clock_timestamp())
+           returning id, room_id, sender_id, client_msg_id, text, reply_to, created_at, edited_at, deleted_at`,
+          [room.id, a.id, clientMsgId],
+        );
+        const message = MessageDto.from(row);
+        await worker.get(UserEventsService).append(
+          tx,
+          [a.id, b.id].map((userId) => ({
+            userId,
+            name: 'chat.message' as const,
+            payload: message,
+          })),
+        );
+        return row;
+      },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(recipient.events.filter((e) => e.name === 'chat.message')).toEqual([]);
+
+    // The sender, unanswered, sends it again (to whichever process is up).
+    const again = await send(sender, room.id, 'sent before a crash', clientMsgId);
+    expect(again).toMatchObject({ ok: true, data: { id: stored.id } });
+    const got = await recipient.waitFor((e) => e.name === 'chat.message');
+    expect(got.payload).toMatchObject({ id: stored.id, seq: lastSeq + 1, clientMsgId });
   });
 
   it('refuses reading, sending and typing in a room one is not in', async () => {
@@ -456,14 +502,17 @@ describe('chat (e2e)', () => {
     expect(forbidden).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(badReply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
 
-    await reader.waitFor(() => reader.persisted().length >= 11);
-    expect(reader.persisted()).toHaveLength(11);
-    const seqs = reader
-      .persisted()
+    // Once per seq, as a client keeping `last` shows them (the resend pushes its stored event
+    // again, under the same seq).
+    const shown = () => [...new Map(reader.persisted().map((e) => [e.seq, e])).values()];
+    await reader.waitFor(() => shown().length >= 11);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(shown()).toHaveLength(11);
+    const seqs = shown()
       .map((e) => e.seq)
       .sort((x, y) => x - y);
     expect(seqs).toEqual(Array.from({ length: 11 }, (_, i) => lastSeq + 1 + i));
-    const bySeq = [...reader.persisted()].sort((x, y) => x.seq - y.seq);
+    const bySeq = shown().sort((x, y) => x.seq - y.seq);
     const texts = bySeq.map((e) => e.payload.text as string);
     expect(texts.filter((t) => t.startsWith('a'))).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
     expect(texts.filter((t) => t.startsWith('b'))).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);

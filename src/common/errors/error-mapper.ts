@@ -76,9 +76,15 @@ const UNAVAILABLE_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** pg and knex say these without a code (the pool acquire timeout, a connection cut mid-query). */
+/**
+ * pg and knex say these without a code (the pool acquire timeout, a connection cut mid-query);
+ * knex puts the failed SQL and ` - ` before the driver's message. "Transaction query already
+ * complete" is what knex answers a query of a transaction whose connection died under it (its
+ * BEGIN failed with the server shutting down); the code here never queries a finished
+ * transaction otherwise.
+ */
 const UNAVAILABLE_MESSAGES =
-  /^(Knex: Timeout acquiring a connection|Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+  /(^|\s-\s)(Knex: Timeout acquiring a connection|Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Transaction query already complete)/;
 
 /**
  * A failure of the connection, not of the request: the same request succeeds once the database is

@@ -165,7 +165,7 @@ export class ChatMessagesService {
     const em = this.em.fork();
     const members = await this.rooms.membersOf(input.roomId, senderId, em);
     if (input.replyTo) await this.assertInRoom(em, input.replyTo, input.roomId);
-    const { row, events } = await em.transactional(async (tx) => {
+    const { row, events, resent } = await em.transactional(async (tx) => {
       const inserted = await tx.execute<MessageRow[]>(
         `insert into chat_messages (id, room_id, sender_id, client_msg_id, text, reply_to, created_at)
            values (gen_random_uuid(), ?, ?, ?, ?, ?, clock_timestamp())
@@ -178,16 +178,21 @@ export class ChatMessagesService {
           `select ${COLUMNS} from chat_messages where sender_id = ? and client_msg_id = ?`,
           [senderId, input.clientMsgId],
         );
-        return { row: existing[0], events: [] };
+        return { row: existing[0], events: [], resent: true };
       }
       const message = MessageDto.from(inserted[0]);
       const stored = await this.userEvents.append(
         tx,
         members.map((userId) => ({ userId, name: 'chat.message' as const, payload: message })),
       );
-      return { row: inserted[0], events: stored };
+      return { row: inserted[0], events: stored, resent: false };
     });
     this.userEvents.publish(events);
+    // A resend is acknowledged now, so it must reach the members now: the first attempt's
+    // process may have died between its commit and its push (the sender got no answer, the
+    // members' sockets stayed connected and nothing would tell them). The stored events are
+    // pushed again; a member who had them drops the seq.
+    if (resent) await this.userEvents.republish(members, 'chat.message', [row.id]);
     // Also on a resend: if the first attempt died before enqueueing, this is its second chance
     // (the notification's idempotency key keeps it to one).
     await this.notifyMentions(row, members);

@@ -97,6 +97,8 @@ export class ContractClient {
   private syncRequestSupported: boolean | null = null;
   private readyWaiters: (() => void)[] = [];
   private sessionReady = false;
+  /** When each connection became ready (`session.ready`) and when it ended, for the report. */
+  readonly sessions: { from: number; to: number | null; url: string }[] = [];
 
   constructor(readonly options: ContractClientOptions) {}
 
@@ -168,6 +170,7 @@ export class ContractClient {
     });
     socket.on('disconnect', (reason: string) => {
       if (socket !== this.socket) return;
+      this.endSession();
       this.sessionReady = false;
       if (reason === 'io client disconnect') return;
       this.stats.disconnects += 1;
@@ -182,16 +185,28 @@ export class ContractClient {
     this.replayReason = 'failover';
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
+      this.endSession();
       this.socket?.removeAllListeners();
       this.socket?.disconnect();
       this.open();
     }, 300);
   }
 
+  private endSession(): void {
+    const current = this.sessions[this.sessions.length - 1];
+    if (current && current.to === null) current.to = Date.now();
+  }
+
+  /** Whether a connection was ready at `at` (events sent to the person then could reach it). */
+  connectedAt(at: number): boolean {
+    return this.sessions.some((s) => s.from <= at && (s.to === null || at < s.to));
+  }
+
   /** The delivery contract, for every event the server sends. */
   private receive(event: string, payload: unknown): void {
     if (event === 'session.ready') {
       this.sessionReady = true;
+      this.sessions.push({ from: Date.now(), to: null, url: this.url });
       return;
     }
     if (event === 'sync.done') {
@@ -287,6 +302,7 @@ export class ContractClient {
     this.replayReason = reason;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
+    this.endSession();
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.open();

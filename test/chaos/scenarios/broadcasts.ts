@@ -76,6 +76,13 @@ export class BroadcastsScenario {
     if (!receipt.acked && !this.finalReconnect) void this.ack(client, receipt);
   }
 
+  /** How many recipients were shown the broadcast so far. */
+  receiptsOf(broadcastId: string): number {
+    let n = 0;
+    for (const r of this.receipts.values()) if (r.broadcastId === broadcastId) n += 1;
+    return n;
+  }
+
   private async ack(client: ContractClient, receipt: BroadcastReceipt): Promise<void> {
     for (let attempt = 0; attempt < 3 && Date.now() < this.ctx.deadline; attempt++) {
       try {

@@ -33,7 +33,8 @@ export interface Agent {
   client: ContractClient;
 }
 
-const EVENT_ATTEMPTS = 6;
+/** Like the AMI connector, which retries a refused or unanswered event every second. */
+const EVENT_ATTEMPTS = 30;
 
 interface TelephonyAnswer {
   results?: { status?: string; reason?: string }[];

@@ -20,6 +20,28 @@ describe('mapError: the database is unavailable', () => {
     ],
     ['cut mid-query', new Error('Connection terminated unexpectedly')],
     [
+      'cut mid-query, as MikroORM reports it (the SQL first)',
+      new DriverException(
+        new Error(
+          'select r.user_id from broadcast_recipients r - Connection terminated unexpectedly',
+        ),
+      ),
+    ],
+    [
+      'a connection already broken, as MikroORM reports it',
+      new DriverException(
+        new Error(
+          'select status from calls for update - Client has encountered a connection error and is not queryable',
+        ),
+      ),
+    ],
+    [
+      'a transaction whose connection died under it (knex)',
+      new DriverException(
+        new Error('Transaction query already complete, run with DEBUG=knex:tx for more info'),
+      ),
+    ],
+    [
       'wrapped by MikroORM',
       new DriverException(withCode('terminating connection due to administrator command', '57P01')),
     ],
@@ -39,6 +61,8 @@ describe('mapError: the database is unavailable', () => {
   it('leaves other database errors alone', () => {
     expect(isUnavailable(withCode('syntax error', '42601'))).toBe(false);
     expect(isUnavailable(withCode('deadlock detected', '40P01'))).toBe(false);
+    // The words alone, inside a message about something else, are not the driver's verdict.
+    expect(isUnavailable(new Error("column 'Connection terminated' does not exist"))).toBe(false);
     expect(mapError(withCode('syntax error', '42601'))).toMatchObject({
       status: 500,
       body: { code: 'INTERNAL' },

@@ -113,6 +113,10 @@ export class UserEventsService {
    * short page: that last read started after the caller joined the user's room, so anything
    * committed later reaches the socket live. It also reads on while `readThrough` (the highest
    * seq of a live event held back meanwhile, already committed) is above what was sent.
+   *
+   * Each page is read in one statement together with the user's `last_seq`, so both come from
+   * one snapshot: `truncated` (events after `since` are gone) is decided only from what that
+   * snapshot holds, never from a seq committed after the page was read (that event comes live).
    */
   async replay(
     userId: string,
@@ -124,25 +128,41 @@ export class UserEventsService {
     const em = this.em.fork();
     let cursor = since;
     let replayed = 0;
-    let first: number | null = null;
-    for (;;) {
-      const rows = await em.execute<EventRow[]>(
-        'select seq, name, payload from user_events where user_id = ? and seq > ? order by seq limit ?',
-        [userId, cursor, REPLAY_PAGE_SIZE],
+    let lastSeq = 0;
+    let truncated = false;
+    for (let page = 0; ; page++) {
+      // No user_seq row: nothing was ever stored for the user (no rows at all).
+      const rows = await em.execute<(Partial<EventRow> & { last_seq: string })[]>(
+        `select s.last_seq, e.seq, e.name, e.payload
+           from user_seq s
+           left join lateral (
+             select seq, name, payload from user_events
+              where user_id = s.user_id and seq > ? order by seq limit ?
+           ) e on true
+          where s.user_id = ?
+          order by e.seq`,
+        [cursor, REPLAY_PAGE_SIZE, userId],
       );
+      const events = rows.filter((r): r is EventRow & { last_seq: string } => r.seq != null);
+      if (rows.length > 0) lastSeq = Math.max(lastSeq, Number(rows[0].last_seq));
+      if (page === 0) {
+        // Seqs are consecutive: the first one stored after `since` is `since + 1` unless the
+        // retention purge took it (or everything after `since`).
+        const first = events.length > 0 ? Number(events[0].seq) : lastSeq + 1;
+        truncated = lastSeq > since && first > since + 1;
+      }
       if (!stillWanted()) break;
-      for (const row of rows) {
+      for (const row of events) {
         const event = this.toStored(userId, row);
-        first ??= event.seq;
         emit(event);
         cursor = event.seq;
       }
-      replayed += rows.length;
-      if (rows.length === 0 || (rows.length < REPLAY_PAGE_SIZE && cursor >= readThrough())) break;
+      replayed += events.length;
+      if (events.length === 0 || (events.length < REPLAY_PAGE_SIZE && cursor >= readThrough())) {
+        break;
+      }
     }
-    const lastSeq = Math.max(cursor, await this.lastSeq(userId));
-    const truncated = first !== null ? first > since + 1 : lastSeq > since;
-    return { through: cursor, lastSeq, replayed, truncated };
+    return { through: cursor, lastSeq: Math.max(cursor, lastSeq), replayed, truncated };
   }
 
   async lastSeq(userId: string): Promise<number> {

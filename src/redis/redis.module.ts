@@ -6,12 +6,27 @@ export const REDIS = Symbol('REDIS');
 
 /** One shared command connection; subscribers and BullMQ workers make their own duplicates. */
 export function createRedis(config: AppConfig, name: string, options: RedisOptions = {}): Redis {
-  return new Redis(config.redis.url, {
+  const client = new Redis(config.redis.url, {
     connectionName: `switchboard:${name}`,
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     ...options,
   });
+  // Without an 'error' listener ioredis prints every failed reconnect as "[ioredis] Unhandled
+  // error event". One line when the connection is lost, one when it is back.
+  const logger = new Logger(`Redis ${name}`);
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(`connection lost (${err.message}); reconnecting`);
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.log('connection back');
+  });
+  return client;
 }
 
 @Global()

@@ -50,7 +50,8 @@ describe('unmapped telephony codes and their mappings (e2e)', () => {
       .send(events)
       .expect(200);
     expect(res.body.results.every((r: { status: string }) => r.status === 'accepted')).toBe(true);
-    const list = await as(admin).get('/api/calls').query({ limit: 200 }).expect(200);
+    // Test files share one database: look among this line's calls, not the newest 200 of all.
+    const list = await as(admin).get('/api/calls').query({ line, limit: 200 }).expect(200);
     const found = (list.body.items as { id: string; externalId: string }[]).find(
       (c) => c.externalId === callId,
     );

@@ -90,7 +90,7 @@ describe('web console in Chromium (browser)', () => {
     await signIn(board, app.url, receptionist.username, receptionist.password);
     await board.waitForURL(/\/board$/);
 
-    await world.callArrives(line, queue, phone.e164);
+    const externalId = await world.callArrives(line, queue, phone.e164);
 
     const card = agent.getByRole('region', { name: 'Incoming call' });
     await card.waitFor();
@@ -114,6 +114,28 @@ describe('web console in Chromium (browser)', () => {
     await expectText(lamps.getByRole('listitem').filter({ hasText: 'Anna Smirnova' }), 'On a call');
     await screenshot(board, 'board');
     await screenshot(agent, 'console-call');
+
+    // From the call they are on, the agent plans a call back: the planner's form opens, following
+    // the call, for the client, and Enter saves it.
+    await agent.getByRole('link', { name: 'Plan a call back' }).click();
+    const form = agent.getByRole('dialog', { name: 'Plan a call back' });
+    const subject = form.getByRole('textbox', { name: 'Subject' });
+    await subject.waitFor();
+    expect(await subject.inputValue()).toBe('Call back Acme Logistics');
+    await subject.press('Enter');
+    await form.waitFor({ state: 'detached' });
+    await agent.waitForURL(/\/planner\/[0-9a-f-]{36}$/);
+    const admin = (path: string) =>
+      app.http
+        .get(path)
+        .set('authorization', `Bearer ${world.adminToken}`)
+        .expect(200)
+        .then((r) => r.body as Record<string, unknown>);
+    const plan = await admin(`/api/planned-contacts/${agent.url().split('/').pop()}`);
+    expect(plan).toMatchObject({ kind: 'call', assigneeId: user.id, status: 'planned' });
+    const followed = await admin(`/api/calls/${plan.followsCallId as string}`);
+    expect(followed.externalId).toBe(externalId);
+    expect(plan.clientId).toBe(followed.clientId);
   });
 
   it('a declined offer, then an unanswered one, moves to the next agent’s page', async () => {

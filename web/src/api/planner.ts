@@ -68,6 +68,17 @@ export const plannerApi = {
 };
 
 /** The planner with the new-plan form open, made in a request's stage (the request links here). */
+/** The planner with a new planned call open, following the call the person is on. */
+export function planCallBackPath(from: {
+  callId: string;
+  subject: string;
+  clientId?: string | null;
+}) {
+  const query = new URLSearchParams({ call: from.callId, subject: from.subject });
+  if (from.clientId) query.set('client', from.clientId);
+  return `/planner?${query.toString()}`;
+}
+
 export function planInStagePath(from: {
   stageId: string;
   subject: string;

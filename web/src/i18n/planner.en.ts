@@ -3,6 +3,8 @@ export const plannerEn = {
   planner: {
     nav: 'Planner',
     fromStage: 'Plan a contact in this stage',
+    fromCall: 'Plan a call back',
+    callBackSubject: 'Call back {{caller}}',
     title: 'Planner',
     whose: 'Whose plan',
     me: 'Me',
@@ -34,6 +36,7 @@ export const plannerEn = {
       title: 'New plan',
       followUpTitle: 'Plan the next step',
       stageTitle: 'Plan a contact in the request stage',
+      callBackTitle: 'Plan a call back',
       kind: 'Type',
       subject: 'Subject',
       subjectPlaceholder: 'Call back about the contract',

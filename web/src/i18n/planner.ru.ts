@@ -5,6 +5,8 @@ export const plannerRu: Pick<Catalogue, 'planner' | 'plannerErrors'> = {
   planner: {
     nav: 'Планы',
     fromStage: 'Запланировать контакт на этом этапе',
+    fromCall: 'Запланировать перезвон',
+    callBackSubject: 'Перезвонить {{caller}}',
     title: 'Планировщик',
     whose: 'Чей план',
     me: 'Мой',
@@ -36,6 +38,7 @@ export const plannerRu: Pick<Catalogue, 'planner' | 'plannerErrors'> = {
       title: 'Новый план',
       followUpTitle: 'Следующий шаг',
       stageTitle: 'Контакт на этапе заявки',
+      callBackTitle: 'Запланировать перезвон',
       kind: 'Тип',
       subject: 'Тема',
       subjectPlaceholder: 'Перезвонить по договору',

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { api } from '@web/api/endpoints';
+import { planCallBackPath } from '@web/api/planner';
 import { errorText } from '@web/api/errors';
 import type { Call, Presence, Queue } from '@web/api/types';
 import { DossierView } from '@web/components/dossier-view';
@@ -112,6 +114,18 @@ export function CurrentCall({
         <button type="button" className="btn" disabled={busy} onClick={() => callback.mutate()}>
           {t('call.holdForCallback')}
         </button>
+        <Link
+          className="btn"
+          to={planCallBackPath({
+            callId: call.id,
+            subject: t('planner.callBackSubject', {
+              caller: call.dossier?.client?.name ?? call.fromNumber ?? t('offer.hiddenNumber'),
+            }),
+            clientId: call.clientId,
+          })}
+        >
+          {t('planner.fromCall')}
+        </Link>
       </div>
       <form
         className="inline-form"

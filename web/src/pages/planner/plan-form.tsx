@@ -17,6 +17,7 @@ export interface FormSeed {
   clientId?: string;
   followsPlannedId?: string;
   followsRequestStageId?: string;
+  followsCallId?: string;
 }
 
 const DEFAULT_MINUTES: Record<PlannedKind, number | null> = {
@@ -89,6 +90,7 @@ export function PlanForm({
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(clientId ? { clientId } : {}),
         ...(seed.followsPlannedId ? { followsPlannedId: seed.followsPlannedId } : {}),
+        ...(seed.followsCallId ? { followsCallId: seed.followsCallId } : {}),
         ...(seed.followsRequestStageId
           ? { followsRequestStageId: seed.followsRequestStageId }
           : {}),
@@ -108,7 +110,9 @@ export function PlanForm({
           ? t('planner.form.stageTitle')
           : seed.followsPlannedId
             ? t('planner.form.followUpTitle')
-            : t('planner.form.title')
+            : seed.followsCallId
+              ? t('planner.form.callBackTitle')
+              : t('planner.form.title')
       }
       onClose={onClose}
     >

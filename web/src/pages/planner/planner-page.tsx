@@ -116,21 +116,24 @@ export function PlannerPage() {
   );
   const openNew = useCallback((seed: Partial<FormSeed> = {}) => setForm(seedFor(seed)), [seedFor]);
 
-  // Arriving from a request's stage (`?stage=&subject=&client=`): the form opens, made in it.
+  // Arriving from a request's stage (`?stage=&subject=&client=`) or from the call the person is
+  // on (`?call=&subject=&client=`): the form opens, following it.
   const [search, setSearch] = useSearchParams();
   const stageId = search.get('stage');
+  const callId = search.get('call');
   const shownForm =
     form ??
-    (stageId !== null && ready
+    ((stageId !== null || callId !== null) && ready
       ? seedFor({
-          followsRequestStageId: stageId,
+          ...(stageId !== null ? { followsRequestStageId: stageId } : {}),
+          ...(callId !== null ? { followsCallId: callId, kind: 'call' as const } : {}),
           subject: search.get('subject') ?? undefined,
           clientId: search.get('client') ?? undefined,
         })
       : null);
   const closeForm = () => {
     setForm(null);
-    if (stageId !== null) setSearch({}, { replace: true });
+    if (stageId !== null || callId !== null) setSearch({}, { replace: true });
   };
 
   // The planner's keys, when no field has the focus: N new, T today, ←/→ move, D/W view.

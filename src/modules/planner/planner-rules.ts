@@ -83,3 +83,19 @@ export function postponeProblem(
 export function hasReason(reason: { reasonId?: string; reasonText?: string }): boolean {
   return reason.reasonId !== undefined || (reason.reasonText?.trim().length ?? 0) > 0;
 }
+
+/**
+ * A plan's time as its assignee reads it in a notification: weekday, day, month and 24-hour time
+ * in the office's zone, e.g. "Fri 4 Dec, 15:00". The instant itself stays in the payload as UTC.
+ */
+export function readableTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+}

@@ -10,6 +10,7 @@ import {
   isOpen,
   jobStillApplies,
   plannerJobIds,
+  readableTime,
   reminderAt,
 } from '@/modules/planner/planner-rules';
 import { UsersService } from '@/modules/staff/users.service';
@@ -64,13 +65,13 @@ export class PlannerSchedule {
       .fork()
       .findOne(PlannedContact, payload.plannedContactId, { populate: ['client'] });
     if (!plan || !jobStillApplies(plan.status, plan.startsAt, payload.startsAt)) return;
-    const at = plan.startsAt.toISOString();
+    const at = readableTime(plan.startsAt, this.config.defaultTimeZone);
     await this.notifications.notify({
       sourceId: `planner.reminder:${plan.id}:${plan.startsAt.getTime()}`,
       kind: 'planner-reminder',
       userIds: [plan.assignee.id],
       title: `${KIND_LABEL[plan.kind]} at ${at}: ${plan.subject}`,
-      body: describe(plan),
+      body: this.describe(plan),
       data: data(plan),
     });
   }
@@ -89,7 +90,7 @@ export class PlannerSchedule {
         kind: 'planner-overdue',
         userIds: [plan.assignee.id],
         title: `Overdue: ${plan.subject}`,
-        body: `${describe(plan)}; it was due at ${plan.dueAt.toISOString()}`,
+        body: `${this.describe(plan)}; it was due at ${this.time(plan.dueAt)}`,
         data: data(plan),
       });
       this.announce(plan, 'overdue', null);
@@ -104,7 +105,7 @@ export class PlannerSchedule {
       kind: 'planner-overdue',
       userIds: supervisors,
       title: `Still overdue: ${plan.subject}`,
-      body: `${describe(plan)}; due at ${plan.dueAt.toISOString()} and not done`,
+      body: `${this.describe(plan)}; due at ${this.time(plan.dueAt)} and not done`,
       data: { ...data(plan), assigneeId: plan.assignee.id },
     });
   }
@@ -178,13 +179,18 @@ export class PlannerSchedule {
       previousAssigneeId: previous,
     });
   }
-}
 
-function describe(plan: PlannedContact): string {
-  const parts = [`${KIND_LABEL[plan.kind]} "${plan.subject}"`];
-  if (plan.client) parts.push(`with ${plan.client.name}`);
-  parts.push(`planned for ${plan.startsAt.toISOString()}`);
-  return parts.join(' ');
+  /** One line saying what the plan is, with whom and when, in the office's zone. */
+  private describe(plan: PlannedContact): string {
+    const parts = [`${KIND_LABEL[plan.kind]} "${plan.subject}"`];
+    if (plan.client) parts.push(`with ${plan.client.name}`);
+    parts.push(`planned for ${this.time(plan.startsAt)}`);
+    return parts.join(' ');
+  }
+
+  private time(at: Date): string {
+    return readableTime(at, this.config.defaultTimeZone);
+  }
 }
 
 function data(plan: PlannedContact): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import {
+  readableTime,
   canMove,
   delayMinutes,
   dueAt,
@@ -93,5 +94,11 @@ describe('planner rules', () => {
     expect(median([5])).toBe(5);
     expect(median([9, 1, 5])).toBe(5);
     expect(median([0, 10, 2, 4])).toBe(3);
+  });
+
+  it('writes a plan time in the office zone, not as UTC', () => {
+    expect(readableTime(T, 'Europe/Moscow')).toBe('Fri 4 Dec, 18:00');
+    expect(readableTime(T, 'America/New_York')).toBe('Fri 4 Dec, 10:00');
+    expect(readableTime(new Date('2026-12-04T22:30:00Z'), 'Asia/Tokyo')).toBe('Sat 5 Dec, 07:30');
   });
 });

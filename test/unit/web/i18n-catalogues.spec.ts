@@ -1,3 +1,5 @@
+import { NOTIFICATION_KINDS as SERVER_KINDS } from '@/modules/notifications/notifications.events';
+import { NOTIFICATION_KINDS } from '@web/api/types';
 import { en } from '@web/i18n/en';
 import { ru } from '@web/i18n/ru';
 
@@ -27,6 +29,13 @@ describe('web console catalogues', () => {
         key,
         vars: placeholders(lookup(en, key)),
       });
+    }
+  });
+
+  it('the console knows every notification kind the server sends, and names each', () => {
+    expect([...NOTIFICATION_KINDS].sort()).toEqual([...SERVER_KINDS].sort());
+    for (const kind of SERVER_KINDS) {
+      expect({ kind, en: kind in en.notifications.kind }).toEqual({ kind, en: true });
     }
   });
 });

@@ -391,8 +391,19 @@ export interface ChatHistoryPage {
   nextBefore: string | null;
 }
 
-export type NotificationKind =
-  'offer' | 'assignment' | 'missed-call' | 'stage-overdue' | 'mention' | 'broadcast' | 'threshold';
+/** Every kind the server sends (`NOTIFICATION_KINDS` in notifications.events.ts; a unit test keeps them equal). */
+export const NOTIFICATION_KINDS = [
+  'offer',
+  'assignment',
+  'missed-call',
+  'stage-overdue',
+  'mention',
+  'broadcast',
+  'threshold',
+  'planner-reminder',
+  'planner-overdue',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface AppNotification {
   id: string;

@@ -1,3 +1,5 @@
+import type { NotificationKind } from '@web/api/types';
+
 /** English strings of notifications (merged into en.ts). */
 export const notificationsEn = {
   notifications: {
@@ -17,7 +19,9 @@ export const notificationsEn = {
       mention: 'Mention in chat',
       broadcast: 'Announcement',
       threshold: 'Load threshold',
-    },
+      'planner-reminder': 'Planned contact coming up',
+      'planner-overdue': 'Planned contact overdue',
+    } satisfies Record<NotificationKind, string>,
     criticalBroadcast: 'Critical announcement',
     ackTitle: 'Announcement: please confirm you have read it',
     ackExplain: 'This stays on screen until you confirm it; the sender sees who has.',

@@ -19,6 +19,8 @@ export const notificationsRu: Pick<Catalogue, 'notifications'> = {
       mention: 'Упоминание в чате',
       broadcast: 'Объявление',
       threshold: 'Порог нагрузки',
+      'planner-reminder': 'Скоро запланированный контакт',
+      'planner-overdue': 'Просрочен запланированный контакт',
     },
     criticalBroadcast: 'Важное объявление',
     ackTitle: 'Объявление: подтвердите, что прочитали',

@@ -147,8 +147,10 @@ function AckDialog({ notification }: { notification: AppNotification }) {
   );
 }
 
-/** Where a notification leads: the request, the chat, or the inbox. */
+/** Where a notification leads: the request, the chat, the planned contact, or the inbox. */
 export function linkOf(n: AppNotification): string {
+  const plannedContactId = n.data.plannedContactId;
+  if (typeof plannedContactId === 'string') return `/planner/${plannedContactId}`;
   const requestId = n.data.requestId;
   if (typeof requestId === 'string') return `/requests/${requestId}`;
   const roomId = n.data.roomId;

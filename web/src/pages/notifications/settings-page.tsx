@@ -4,19 +4,14 @@ import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { errorField, errorText } from '@web/api/errors';
 import { notificationsApi } from '@web/api/notifications';
-import type { NotificationKind, NotificationSettings } from '@web/api/types';
+import {
+  NOTIFICATION_KINDS,
+  type NotificationKind,
+  type NotificationSettings,
+} from '@web/api/types';
 import { formatDateTime, useNow } from '@web/components/time';
 import '@web/pages/notifications/notifications.css';
 
-const KINDS: NotificationKind[] = [
-  'offer',
-  'assignment',
-  'missed-call',
-  'stage-overdue',
-  'mention',
-  'broadcast',
-  'threshold',
-];
 /** Kinds the server always delivers: switching them off is not offered. */
 const ALWAYS_ON: NotificationKind[] = ['offer'];
 
@@ -85,7 +80,7 @@ function SettingsForm({ settings }: { settings: NotificationSettings }) {
     <form className="form" onSubmit={submit}>
       <fieldset className="kinds">
         <legend>{t('notifications.kindsLegend')}</legend>
-        {KINDS.map((kind) => {
+        {NOTIFICATION_KINDS.map((kind) => {
           const locked = ALWAYS_ON.includes(kind);
           return (
             <label key={kind} className="kind-row">

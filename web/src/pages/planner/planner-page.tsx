@@ -532,7 +532,7 @@ function DayColumn(
               `planner-item-${plan.kind}`,
               `planner-status-${plan.status}`,
               late ? 'is-overdue' : '',
-              height < 32 ? 'is-short' : '',
+              height < 32 ? 'is-short' : height < 64 ? 'is-compact' : '',
               plan.id === props.selected ? 'is-selected' : '',
             ].join(' ')}
             style={{

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import type { Api, BenchUser } from '@test/bench/harness/api';
 import { addQueueMembers, createApiKey, createLineAndQueue } from '@test/bench/harness/fixtures';
@@ -75,6 +77,27 @@ async function heapMb(cdp: CDPSession): Promise<number> {
   const { metrics } = await cdp.send('Performance.getMetrics');
   const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
   return round(used / 1024 / 1024, 2);
+}
+
+/**
+ * With BENCH_CONSOLE_PROFILE=<dir>, a CPU profile of each page over the measured window is
+ * written there (open in Chromium's DevTools, Performance panel), to see where the time goes.
+ */
+async function startProfile(page: Page): Promise<CDPSession | null> {
+  if (!process.env.BENCH_CONSOLE_PROFILE) return null;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return cdp;
+}
+
+async function saveProfile(cdp: CDPSession | null, name: string): Promise<void> {
+  const dir = process.env.BENCH_CONSOLE_PROFILE;
+  if (cdp === null || !dir) return;
+  const { profile } = await cdp.send('Profiler.stop');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `console-${name}.cpuprofile`), JSON.stringify(profile));
 }
 
 function probeOf(page: Page): Promise<Probe> {
@@ -220,10 +243,22 @@ export const consoleScenario: Scenario = {
 
       ctx.progress(`warm-up ${params.warmUpSeconds} s`);
       await sleep(params.warmUpSeconds * 1000);
+      // A page that cannot keep up with its deltas answers the DevTools protocol late too (a quick
+      // run once spent ~220 s between warm-up and the window, which holds only the warm-up sleep
+      // and these calls). Timed, so a page that falls behind shows in the progress and figures.
+      const asked = Date.now();
       const heapStart = await heapMb(cdp);
       const windowStart = await boardPage.evaluate(() => performance.now());
       const agentWindowStart = await agentPage.evaluate(() => performance.now());
+      const answerAtStart = Date.now() - asked;
+      ctx.progress(`after warm-up: heap ${heapStart} MB, pages answered in ${answerAtStart} ms`);
       const deltasStart = deltas;
+      const profiles = [await startProfile(boardPage), await startProfile(agentPage)];
+      const tracing = process.env.BENCH_CONSOLE_TRACE;
+      if (tracing)
+        await browser.startTracing(boardPage, {
+          categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
+        });
       const started = Date.now();
       ctx.progress(`${params.deltasPerSecond} deltas/s for ${params.seconds} s; offers meanwhile`);
 
@@ -240,7 +275,15 @@ export const consoleScenario: Scenario = {
       }
       const seconds = (Date.now() - started) / 1000;
       const deltasSent = deltas - deltasStart;
+      if (tracing) {
+        mkdirSync(tracing, { recursive: true });
+        writeFileSync(path.join(tracing, 'console-board.trace.json'), await browser.stopTracing());
+      }
+      await saveProfile(profiles[0], 'board');
+      await saveProfile(profiles[1], 'agent');
+      const askedEnd = Date.now();
       const heapEnd = await heapMb(cdp);
+      const answerAtEnd = Date.now() - askedEnd;
       stop = true;
       await load;
 
@@ -262,6 +305,7 @@ export const consoleScenario: Scenario = {
         agentLongTasks: agentLong.length,
         agentLongestTaskMs: round(Math.max(0, ...agentLong.map((t) => t.duration)), 1),
         boardHeapMb: { afterWarmUp: heapStart, atEnd: heapEnd, growthPercent: growth },
+        pagesAnsweredMs: { afterWarmUp: answerAtStart, atEnd: answerAtEnd },
         visibility: visible,
       };
       const full = !ctx.quick;

@@ -53,6 +53,12 @@ export interface ConsoleState {
 
 const ENDED = new Set(['ended', 'abandoned', 'missed', 'blocked']);
 const SNAPSHOT_REFRESH_MS = 1000;
+/**
+ * Board deltas (other people's calls and presence) reach the screen at most this often: at 50
+ * deltas a second, rendering and laying out the board per delta kept the page's main thread
+ * busy. My own offers and presence are shown at once.
+ */
+const BOARD_FLUSH_MS = 100;
 
 /**
  * The console's live state: the server's `queue.snapshot` (sent on every connect, so a reconnect
@@ -69,7 +75,12 @@ class ConsoleStore {
   private snapshotAt: string | null = null;
   private fetching = new Set<string>();
   private listeners = new Set<() => void>();
-  private state: ConsoleState = this.compute();
+  /** What changed since the state was last computed (the rest keeps its arrays). */
+  private callsDirty = true;
+  private staffDirty = true;
+  private state: ConsoleState = this.compute(null);
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlush = 0;
   private unsubscribers: (() => void)[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   /** While asking for my pending offers: what changed live meanwhile (an id → the offer or gone). */
@@ -92,6 +103,8 @@ class ConsoleStore {
   detach(): void {
     if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
     this.refreshTimer = null;
+    this.callsDirty = true;
+    this.staffDirty = true;
     this.unsubscribers.forEach((u) => u());
     this.unsubscribers = [];
     this.calls.clear();
@@ -114,7 +127,10 @@ class ConsoleStore {
 
   setMe(presence: Presence): void {
     this.me = presence;
-    if (this.staff.has(presence.userId)) this.staff.set(presence.userId, presence);
+    if (this.staff.has(presence.userId)) {
+      this.staff.set(presence.userId, presence);
+      this.staffDirty = true;
+    }
     this.changed();
   }
 
@@ -141,6 +157,8 @@ class ConsoleStore {
     }
     for (const c of snapshot.calls) this.calls.set(c.id, fromConsoleCall(c));
     this.staff = new Map(snapshot.staff.map((s) => [s.userId, s]));
+    this.callsDirty = true;
+    this.staffDirty = true;
     const mine = this.meId === null ? undefined : this.staff.get(this.meId);
     if (mine) this.me = mine;
     this.snapshotAt = snapshot.at;
@@ -148,9 +166,12 @@ class ConsoleStore {
   }
 
   private applyPresence(p: Presence): void {
-    if (p.userId === this.meId) this.me = p;
     this.staff.set(p.userId, p);
-    this.changed();
+    this.staffDirty = true;
+    if (p.userId === this.meId) {
+      this.me = p;
+      this.changed();
+    } else this.boardChanged();
   }
 
   /**
@@ -206,9 +227,10 @@ class ConsoleStore {
 
   private applyCall(c: CallSummary): void {
     const known = this.calls.get(c.callId);
+    this.callsDirty = true;
     if (ENDED.has(c.status)) {
       this.calls.delete(c.callId);
-      this.changed();
+      this.boardChanged();
       return;
     }
     const waiting = WAITING_STATUSES.includes(c.status);
@@ -232,7 +254,7 @@ class ConsoleStore {
     if (!known?.dossier) this.fetchDossier(c.callId);
     // The delta does not say whom a call rings at; the snapshot does.
     if (c.status === 'offered') this.refreshSoon();
-    this.changed();
+    this.boardChanged();
   }
 
   /** At most one snapshot request per interval, however many calls start ringing. */
@@ -256,21 +278,32 @@ class ConsoleStore {
         const row = this.calls.get(id);
         if (row && call.dossier) {
           this.calls.set(id, { ...row, dossier: call.dossier });
-          this.changed();
+          this.callsDirty = true;
+          this.boardChanged();
         }
       })
       .catch(() => undefined)
       .finally(() => this.fetching.delete(id));
   }
 
-  private compute(): ConsoleState {
-    const all = [...this.calls.values()];
-    const byArrival = (a: BoardCall, b: BoardCall) =>
-      b.priority - a.priority || a.arrivedAt.localeCompare(b.arrivedAt);
+  private compute(previous: ConsoleState | null): ConsoleState {
+    let { waiting, inProgress, staff } = previous ?? { waiting: [], inProgress: [], staff: [] };
+    if (this.callsDirty || previous === null) {
+      const all = [...this.calls.values()];
+      const byArrival = (a: BoardCall, b: BoardCall) =>
+        b.priority - a.priority || a.arrivedAt.localeCompare(b.arrivedAt);
+      waiting = all.filter((c) => WAITING_STATUSES.includes(c.status)).sort(byArrival);
+      inProgress = all.filter((c) => !WAITING_STATUSES.includes(c.status)).sort(byArrival);
+    }
+    if (this.staffDirty || previous === null) {
+      staff = [...this.staff.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+    }
+    this.callsDirty = false;
+    this.staffDirty = false;
     return {
-      waiting: all.filter((c) => WAITING_STATUSES.includes(c.status)).sort(byArrival),
-      inProgress: all.filter((c) => !WAITING_STATUSES.includes(c.status)).sort(byArrival),
-      staff: [...this.staff.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+      waiting,
+      inProgress,
+      staff,
       snapshotAt: this.snapshotAt,
       offers: this.offers,
       revoked: this.revoked,
@@ -278,9 +311,21 @@ class ConsoleStore {
     };
   }
 
+  /** Shown now, with any board deltas still waiting for their turn. */
   private changed(): void {
-    this.state = this.compute();
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    this.lastFlush = performance.now();
+    this.state = this.compute(this.state);
     this.listeners.forEach((l) => l());
+  }
+
+  /** Shown at once after a quiet spell, otherwise with the next flush (BOARD_FLUSH_MS). */
+  private boardChanged(): void {
+    if (this.flushTimer !== null) return;
+    const wait = this.lastFlush + BOARD_FLUSH_MS - performance.now();
+    if (wait <= 0) this.changed();
+    else this.flushTimer = setTimeout(() => this.changed(), wait);
   }
 }
 
@@ -306,6 +351,16 @@ export const consoleStore = new ConsoleStore();
 
 export function useConsole(): ConsoleState {
   return useSyncExternalStore(consoleStore.subscribe, consoleStore.getState);
+}
+
+/** Only the offers ringing at me: for screens that show nothing else of the console. */
+export function useOffers(): Offer[] {
+  return useSyncExternalStore(consoleStore.subscribe, () => consoleStore.getState().offers);
+}
+
+/** Only the staff on the board, by name. */
+export function useConsoleStaff(): Presence[] {
+  return useSyncExternalStore(consoleStore.subscribe, () => consoleStore.getState().staff);
 }
 
 export function useConnectionState() {

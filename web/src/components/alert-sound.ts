@@ -1,5 +1,18 @@
 let context: AudioContext | null = null;
 
+/**
+ * Makes the audio context ahead of the first ring: creating one takes hundreds of milliseconds
+ * of the main thread, which the first offer's card would otherwise wait behind. Before the user
+ * has touched the page it starts suspended, as it would at the ring; `ring` resumes it.
+ */
+export function prepareRing(): void {
+  try {
+    context ??= new AudioContext();
+  } catch {
+    // No audio: `ring` tries again and stays silent.
+  }
+}
+
 /** Two short tones made with WebAudio, so the ring needs no audio file. Never throws. */
 export function ring(): void {
   try {

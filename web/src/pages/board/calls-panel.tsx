@@ -1,11 +1,11 @@
-import { useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
 import type { BoardCall } from '@web/api/console-store';
 import { api } from '@web/api/endpoints';
 import { errorText } from '@web/api/errors';
 import type { Presence } from '@web/api/types';
-import { formatDuration, secondsSince, useNow } from '@web/components/time';
+import { formatDuration, useSecondsPassed, useSecondsSince } from '@web/components/time';
 import { useQueues } from '@web/components/use-queues';
 
 function who(call: BoardCall, t: (k: string) => string): string {
@@ -23,9 +23,8 @@ export function CallsPanel({
   staff: Presence[];
 }) {
   const { t } = useTranslation();
-  const now = useNow();
-  const names = new Map(staff.map((s) => [s.userId, s.displayName]));
-  const free = staff.filter((s) => s.status === 'available' && s.state === 'idle');
+  const names = useMemo(() => new Map(staff.map((s) => [s.userId, s.displayName])), [staff]);
+  const free = useFreeStaff(staff);
   return (
     <>
       <section className="card" aria-labelledby="waiting-calls-title">
@@ -43,7 +42,6 @@ export function CallsPanel({
               <WaitingRow
                 key={call.id}
                 call={call}
-                now={now}
                 free={free}
                 ringing={call.offeredTo ? (names.get(call.offeredTo) ?? null) : null}
               />
@@ -61,22 +59,11 @@ export function CallsPanel({
         ) : (
           <ul className="call-list" aria-label={t('board.inProgress')}>
             {inProgress.map((call) => (
-              <li key={call.id} className="call-row">
-                <div className="call-main">
-                  <span className="mono caller-sm">{call.from ?? t('offer.hiddenNumber')}</span>
-                  <span>{who(call, t)}</span>
-                </div>
-                <div className="call-meta">
-                  <span>
-                    {t('board.answeredBy', {
-                      name: call.agentId
-                        ? (names.get(call.agentId) ?? t('board.someone'))
-                        : t('board.someone'),
-                    })}
-                  </span>
-                  <span className="mono">{formatDuration(secondsSince(call.at, now))}</span>
-                </div>
-              </li>
+              <InProgressRow
+                key={call.id}
+                call={call}
+                agent={call.agentId ? (names.get(call.agentId) ?? null) : null}
+              />
             ))}
           </ul>
         )}
@@ -85,14 +72,58 @@ export function CallsPanel({
   );
 }
 
-function WaitingRow({
+/**
+ * The people free to take a call; the same array while that list is unchanged, so the rows
+ * (each offers them in its select) are not rendered again for every other presence change.
+ */
+function useFreeStaff(staff: Presence[]): Presence[] {
+  const free = staff.filter((s) => s.status === 'available' && s.state === 'idle');
+  const [shown, setShown] = useState(free);
+  const same =
+    free.length === shown.length &&
+    free.every((p, i) => p.userId === shown[i].userId && p.displayName === shown[i].displayName);
+  if (!same) setShown(free);
+  return same ? shown : free;
+}
+
+/** A ticking time: only this text is rendered again every second. */
+function Elapsed({ since, label }: { since: string; label?: (time: string) => string }) {
+  const time = formatDuration(useSecondsSince(since));
+  return (
+    <span className={`mono${label ? ' wait' : ''}`} aria-label={label?.(time)}>
+      {time}
+    </span>
+  );
+}
+
+const InProgressRow = memo(function InProgressRow({
   call,
-  now,
+  agent,
+}: {
+  call: BoardCall;
+  agent: string | null;
+}) {
+  const { t } = useTranslation();
+  return (
+    <li className="call-row">
+      <div className="call-main">
+        <span className="mono caller-sm">{call.from ?? t('offer.hiddenNumber')}</span>
+        <span>{who(call, t)}</span>
+      </div>
+      <div className="call-meta">
+        <span>{t('board.answeredBy', { name: agent ?? t('board.someone') })}</span>
+        <Elapsed since={call.at} />
+      </div>
+    </li>
+  );
+});
+
+const WaitingRow = memo(function WaitingRow({
+  call,
   free,
   ringing,
 }: {
   call: BoardCall;
-  now: number;
   free: Presence[];
   ringing: string | null;
 }) {
@@ -100,10 +131,10 @@ function WaitingRow({
   const { nameOf } = useQueues(call.queue);
   const [person, setPerson] = useState('');
   const assign = useMutation({ mutationFn: (userId: string) => api.assignCall(call.id, userId) });
-  const waited = secondsSince(call.waitingSince, now);
+  const long = useSecondsPassed(call.waitingSince, 60);
   const caller = call.from ?? t('offer.hiddenNumber');
   return (
-    <li className={`call-row ${waited >= 60 ? 'call-long' : ''}`}>
+    <li className={`call-row ${long ? 'call-long' : ''}`}>
       <div className="call-main">
         <span className="mono caller-sm">{caller}</span>
         <span>{who(call, t)}</span>
@@ -116,12 +147,7 @@ function WaitingRow({
               t(`callStatus.${call.status === 'offered' ? 'queued' : call.status}`)}
         </span>
         <span>{nameOf(call.queue) ?? t('dossier.none')}</span>
-        <span
-          className="mono wait"
-          aria-label={t('board.waitedFor', { time: formatDuration(waited) })}
-        >
-          {formatDuration(waited)}
-        </span>
+        <Elapsed since={call.waitingSince} label={(time) => t('board.waitedFor', { time })} />
       </div>
       <form
         className="assign"
@@ -153,4 +179,4 @@ function WaitingRow({
       ) : null}
     </li>
   );
-}
+});

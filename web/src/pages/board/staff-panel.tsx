@@ -1,17 +1,21 @@
+import { memo, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Presence } from '@web/api/types';
-import { formatDuration, secondsSince, useNow } from '@web/components/time';
+import { formatDuration, useSecondsSince } from '@web/components/time';
 import { lampOf } from '@web/pages/console/work-status';
+
+const ORDER = ['offered', 'busy', 'wrap_up', 'idle', 'break', 'offline'];
 
 /** FOP2-style presence lamps: colour and words for status and state, and time in state. */
 export function StaffPanel({ staff }: { staff: Presence[] }) {
   const { t } = useTranslation();
-  const now = useNow();
-  const order = ['offered', 'busy', 'wrap_up', 'idle', 'break', 'offline'];
-  const sorted = [...staff].sort(
-    (a, b) =>
-      order.indexOf(lampOf(a)) - order.indexOf(lampOf(b)) ||
-      a.displayName.localeCompare(b.displayName),
+  const sorted = useMemo(
+    () =>
+      staff
+        .map((p) => ({ p, rank: ORDER.indexOf(lampOf(p)) }))
+        .sort((a, b) => a.rank - b.rank || a.p.displayName.localeCompare(b.p.displayName))
+        .map(({ p }) => p),
+    [staff],
   );
   const online = staff.filter((s) => s.status !== 'offline').length;
   return (
@@ -24,26 +28,33 @@ export function StaffPanel({ staff }: { staff: Presence[] }) {
         <p className="muted">{t('board.noStaff')}</p>
       ) : (
         <ul className="lamps" aria-label={t('board.staff')}>
-          {sorted.map((p) => {
-            const lamp = lampOf(p);
-            const label =
-              p.status === 'available' ? t(`state.${p.state}`) : t(`status.${p.status}`);
-            return (
-              <li key={p.userId} className={`lamp-card lamp-card-${lamp}`}>
-                <span className={`lamp lamp-${lamp}`} aria-hidden="true" />
-                <span className="lamp-name">{p.displayName}</span>
-                <span className="lamp-state">
-                  {label}
-                  {p.status === 'break' && p.breakReason ? ` · ${p.breakReason}` : ''}
-                </span>
-                <span className="mono lamp-time">
-                  {formatDuration(secondsSince(p.stateSince, now))}
-                </span>
-              </li>
-            );
-          })}
+          {sorted.map((p) => (
+            <Lamp key={p.userId} p={p} />
+          ))}
         </ul>
       )}
     </section>
   );
+}
+
+/** One person's lamp: rendered again when their presence changes, its time every second. */
+const Lamp = memo(function Lamp({ p }: { p: Presence }) {
+  const { t } = useTranslation();
+  const lamp = lampOf(p);
+  const label = p.status === 'available' ? t(`state.${p.state}`) : t(`status.${p.status}`);
+  return (
+    <li className={`lamp-card lamp-card-${lamp}`}>
+      <span className={`lamp lamp-${lamp}`} aria-hidden="true" />
+      <span className="lamp-name">{p.displayName}</span>
+      <span className="lamp-state">
+        {label}
+        {p.status === 'break' && p.breakReason ? ` · ${p.breakReason}` : ''}
+      </span>
+      <LampTime since={p.stateSince} />
+    </li>
+  );
+});
+
+function LampTime({ since }: { since: string }) {
+  return <span className="mono lamp-time">{formatDuration(useSecondsSince(since))}</span>;
 }

@@ -6,6 +6,8 @@ import { errorText } from '@web/api/errors';
 import { realtime } from '@web/api/realtime';
 import { formatDateTime } from '@web/components/time';
 
+const UNFINISHED_REFRESH_MS = 1000;
+
 /** Missed and abandoned calls nobody has called back yet, oldest first. */
 export function UnfinishedList() {
   const { t, i18n } = useTranslation();
@@ -24,9 +26,26 @@ export function UnfinishedList() {
   });
 
   useEffect(() => {
-    const refresh = () => void queryClient.invalidateQueries({ queryKey: ['unfinished'] });
-    const offs = [realtime.on('call.missed', refresh), realtime.on('call.abandoned', refresh)];
-    return () => offs.forEach((off) => off());
+    // A hang-up refreshes the list at once, and a stream of them once per interval: refetching
+    // and rendering the list for each of ten hang-ups a second kept the board's page busy.
+    let last = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const refresh = () => {
+      timer = null;
+      last = performance.now();
+      void queryClient.invalidateQueries({ queryKey: ['unfinished'] });
+    };
+    const soon = () => {
+      if (timer !== null) return;
+      const wait = last + UNFINISHED_REFRESH_MS - performance.now();
+      if (wait <= 0) refresh();
+      else timer = setTimeout(refresh, wait);
+    };
+    const offs = [realtime.on('call.missed', soon), realtime.on('call.abandoned', soon)];
+    return () => {
+      offs.forEach((off) => off());
+      if (timer !== null) clearTimeout(timer);
+    };
   }, [queryClient]);
 
   const items = unfinished.data?.items ?? [];

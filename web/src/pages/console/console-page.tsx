@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { consoleStore, useConsole } from '@web/api/console-store';
 import { api } from '@web/api/endpoints';
 import { errorText } from '@web/api/errors';
+import { prepareRing } from '@web/components/alert-sound';
 import { CurrentCall, useCall } from '@web/pages/console/current-call';
 import { OfferCard } from '@web/pages/console/offer-card';
 import { WorkStatus } from '@web/pages/console/work-status';
@@ -21,6 +22,12 @@ export function ConsolePage() {
   const queues = useQuery({ queryKey: ['queues'], queryFn: api.queues, staleTime: 300_000 });
   // The queue of the last call, kept after it ends, for the wrap-up countdown.
   const [lastQueue, setLastQueue] = useState<string | null>(null);
+
+  useEffect(() => {
+    // While nothing rings: the audio takes long to start, and the first offer must not wait.
+    const timer = setTimeout(prepareRing, 500);
+    return () => clearTimeout(timer);
+  }, []);
 
   useEffect(() => {
     if (status.data) consoleStore.setMe(status.data);

@@ -43,7 +43,10 @@ export function OfferCard({ offer }: { offer: Offer }) {
   );
 
   useEffect(() => {
-    ring();
+    // After the card is painted: starting the audio can take a frame's worth of time or more.
+    // A hidden page paints nothing (and runs no animation frames): ring at once.
+    if (document.visibilityState === 'hidden') ring();
+    else requestAnimationFrame(() => setTimeout(ring, 0));
     const title = document.title;
     document.title = `☎ ${t('offer.titleBar')} — Switchboard`;
     return () => {

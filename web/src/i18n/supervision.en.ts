@@ -49,7 +49,8 @@ export const supervisionEn = {
       },
     },
     staff: 'Staff',
-    occupancyNote: 'Occupancy: talk + wrap-up since the first offer today',
+    occupancyNote:
+      'Occupancy today: talk + wrap-up over the time available, as in the staff report',
     hiddenNumber: 'hidden number',
     onACall: 'on a call',
     col: {

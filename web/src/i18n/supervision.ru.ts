@@ -53,7 +53,8 @@ export const supervisionRu: Catalogue<typeof supervisionEn> = {
       },
     },
     staff: 'Сотрудники',
-    occupancyNote: 'Занятость: разговор + обработка с первого предложения сегодня',
+    occupancyNote:
+      'Занятость за сегодня: разговор + обработка к времени «на месте», как в отчёте по сотрудникам',
     hiddenNumber: 'номер скрыт',
     onACall: 'на звонке',
     col: {

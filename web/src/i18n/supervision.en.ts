@@ -245,6 +245,8 @@ export const supervisionEn = {
     tz: 'Time zone',
     csv: 'Download CSV',
     empty: 'No calls in this range.',
+    shown: 'Showing {{shown}} of {{total}} rows; the CSV has them all.',
+    showMore: 'Show {{count}} more',
     bucketStart: 'From',
     offered: 'Offered',
     answered: 'Answered',

@@ -249,6 +249,8 @@ export const supervisionRu: Catalogue<typeof supervisionEn> = {
     tz: 'Часовой пояс',
     csv: 'Скачать CSV',
     empty: 'За этот период звонков нет.',
+    shown: 'Показано {{shown}} из {{total}} строк; в CSV — все.',
+    showMore: 'Показать ещё {{count}}',
     bucketStart: 'Начало',
     offered: 'Поступило',
     answered: 'Принято',

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { useStoreByFrame } from '@web/api/store-by-frame';
 import { api } from '@web/api/endpoints';
 import { realtime } from '@web/api/realtime';
 import {
@@ -52,6 +53,8 @@ export interface ConsoleState {
 }
 
 const ENDED = new Set(['ended', 'abandoned', 'missed', 'blocked']);
+/** localeCompare's order, without building a collator per comparison. */
+const byName = new Intl.Collator();
 const SNAPSHOT_REFRESH_MS = 1000;
 
 /**
@@ -149,8 +152,19 @@ class ConsoleStore {
 
   private applyPresence(p: Presence): void {
     if (p.userId === this.meId) this.me = p;
+    const known = this.staff.get(p.userId);
     this.staff.set(p.userId, p);
-    this.changed();
+    // A wallboard gets dozens of these a second: the person keeps their place in the sorted
+    // list unless their name changed, so no re-sort of everyone (and the calls stay as they were).
+    const at = known?.displayName === p.displayName ? this.state.staff.indexOf(known) : -1;
+    if (at < 0) {
+      this.changed();
+      return;
+    }
+    const staff = this.state.staff.slice();
+    staff[at] = p;
+    this.state = { ...this.state, staff, me: this.me };
+    this.notify();
   }
 
   /**
@@ -270,7 +284,7 @@ class ConsoleStore {
     return {
       waiting: all.filter((c) => WAITING_STATUSES.includes(c.status)).sort(byArrival),
       inProgress: all.filter((c) => !WAITING_STATUSES.includes(c.status)).sort(byArrival),
-      staff: [...this.staff.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+      staff: [...this.staff.values()].sort((a, b) => byName.compare(a.displayName, b.displayName)),
       snapshotAt: this.snapshotAt,
       offers: this.offers,
       revoked: this.revoked,
@@ -280,6 +294,10 @@ class ConsoleStore {
 
   private changed(): void {
     this.state = this.compute();
+    this.notify();
+  }
+
+  private notify(): void {
     this.listeners.forEach((l) => l());
   }
 }
@@ -306,6 +324,18 @@ export const consoleStore = new ConsoleStore();
 
 export function useConsole(): ConsoleState {
   return useSyncExternalStore(consoleStore.subscribe, consoleStore.getState);
+}
+
+const readOffers = () => consoleStore.getState().offers;
+
+/** Only my offers: a component showing them stays still while the floor's staff change. */
+export function useConsoleOffers(): Offer[] {
+  return useSyncExternalStore(consoleStore.subscribe, readOffers);
+}
+
+/** The same state, rendered at most once per frame (the wallboard: 50 staff changes a second). */
+export function useConsoleByFrame(): ConsoleState {
+  return useStoreByFrame(consoleStore.subscribe, consoleStore.getState);
 }
 
 export function useConnectionState() {

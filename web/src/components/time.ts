@@ -1,13 +1,56 @@
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 
-/** The current time, re-read every `everyMs`: one timer per component that shows ticking times. */
-export function useNow(everyMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
+/**
+ * One clock per period for the whole page: every ticking figure reads the same instant and
+ * re-renders in the same task, rather than a timer per component (a wallboard has hundreds).
+ */
+class Clock {
+  private listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private now = Date.now();
+
+  constructor(private readonly everyMs: number) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    if (this.listeners.size === 0) {
+      this.timer = setInterval(() => {
+        this.now = Date.now();
+        this.listeners.forEach((l) => l());
+      }, this.everyMs);
+    }
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.timer !== null) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    };
+  };
+
+  /** Stable between two reads of one render (React compares them); fresh when nobody ticks. */
+  read = (): number => {
+    if (this.timer === null && Date.now() - this.now >= this.everyMs) this.now = Date.now();
+    return this.now;
+  };
+}
+
+const clocks = new Map<number, Clock>();
+
+const still = () => () => undefined;
+const never = () => 0;
+
+/**
+ * The current time, re-read every `everyMs` by a clock shared with every component asking.
+ * With `ticking` false the component does not follow the clock (0; e.g. a tile nobody waits on).
+ */
+export function useNow(everyMs = 1000, ticking = true): number {
+  let clock = clocks.get(everyMs);
+  if (clock === undefined) {
+    clock = new Clock(everyMs);
+    clocks.set(everyMs, clock);
+  }
+  return useSyncExternalStore(ticking ? clock.subscribe : still, ticking ? clock.read : never);
 }
 
 export function secondsSince(iso: string, now: number): number {

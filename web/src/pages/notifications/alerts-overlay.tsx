@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
-import { useConsole } from '@web/api/console-store';
+import { useConsoleOffers } from '@web/api/console-store';
 import { errorText } from '@web/api/errors';
 import { notificationsStore, useNotifications, type Toast } from '@web/api/notifications';
 import type { AppNotification } from '@web/api/types';
@@ -68,7 +68,7 @@ function ToastCard({ toast }: { toast: Toast }) {
 /** Offers cannot be muted: away from the console, a ringing offer still shows here. */
 function OfferToast() {
   const { t } = useTranslation();
-  const { offers } = useConsole();
+  const offers = useConsoleOffers();
   const location = useLocation();
   const offer = offers[0];
   if (!offer || location.pathname.startsWith('/console')) return null;

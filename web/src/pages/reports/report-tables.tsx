@@ -1,4 +1,4 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { errorText } from '@web/api/errors';
@@ -65,10 +65,23 @@ export function LinesReport({ query }: { query: ReportQuery }) {
     queryFn: () => supervision.lineReport(query),
   });
   // The same weekday of the last 4 weeks, averaged per bucket position: "is today unusual?"
+  // The report's data once its chart has been painted (the frame after it is handed over).
+  const [painted, setPainted] = useState<typeof report.data>(undefined);
+  useEffect(() => {
+    const data = report.data;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setPainted(data));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [report.data]);
   const past = useQuery({
     queryKey: ['reports', 'lines-past', query],
-    // After the report itself: four more ranges as large must not hold up its chart.
-    enabled: report.isSuccess,
+    // After the report's chart is on screen: four more ranges as large must not hold it up.
+    enabled: report.isSuccess && painted === report.data,
     queryFn: () =>
       Promise.all([1, 2, 3, 4].map((w) => supervision.lineReport(shiftQuery(query, w)))),
   });
@@ -97,8 +110,8 @@ export function LinesReport({ query }: { query: ReportQuery }) {
   }, [current, past.data, t]);
   const times = useMemo(() => current.map((b) => b.start), [current]);
   // The chart first: the table of every bucket (2,880 rows for 30 days at 15 minutes) renders
-  // after it, in the background, so it neither delays the chart nor blocks the page.
-  const table = useRowLimit(useDeferredValue(report.data?.rows ?? NO_LINE_ROWS));
+  // once the chart is on screen, so it does not delay it.
+  const table = useRowLimit(painted?.rows ?? NO_LINE_ROWS);
   if (report.error)
     return (
       <p role="alert" className="notice notice-error">

@@ -159,6 +159,76 @@ describe('wallboard, reports and administration in Chromium (browser)', () => {
     await screenshot(page, 'wallboard');
   });
 
+  it("the staff table's occupancy today is the staff report's figure for today", async () => {
+    const agent = await agentAt('Olga Occupancy');
+    const extension = `6${Math.floor(Math.random() * 1e6)}`;
+    await app.http
+      .patch(`/api/users/${agent.user.id}`)
+      .set('authorization', `Bearer ${world.adminToken}`)
+      .send({ extension })
+      .expect(200);
+    const queue = await world.queue('Occupancy desk', []);
+    const from = randomUsPhone().e164;
+    const callId = await world.callArrives(line, queue, from);
+    const event = (n: number, type: string) => ({
+      id: `${callId}-${n}`,
+      callId,
+      type,
+      at: now(),
+      line,
+      from,
+      queue,
+      agent: extension,
+    });
+    await telephony(world.apiKey, [event(3, 'answered')]).expect(200);
+    await agent.page.waitForTimeout(1500);
+    await telephony(world.apiKey, [event(4, 'ended')]).expect(200);
+    // On a break the time available stops growing, so the figure holds still while compared.
+    await app.http
+      .put('/api/me/status')
+      .set('authorization', `Bearer ${await world.token(agent.user)}`)
+      .send({ status: 'break', reason: 'lunch' })
+      .expect(200);
+
+    const { page, token } = await signedIn(['supervisor'], 'Sofia Staff', '/');
+    const live = (await as(token).get('/api/stats/live').expect(200)).body as {
+      timeZone: string;
+      todayFrom: string;
+    };
+    const report = async () => {
+      const res = await as(token)
+        .get('/api/stats/staff')
+        .query({
+          from: live.todayFrom,
+          to: new Date(Date.parse(live.todayFrom) + 24 * 3600_000).toISOString(),
+          tz: live.timeZone,
+          bucket: '1d',
+          staffId: agent.user.id,
+        })
+        .expect(200);
+      const row = (res.body.rows as { answered: number; occupancy: number | null }[])[0];
+      return row?.answered === 1 && row.occupancy !== null ? row.occupancy : null;
+    };
+    // The rollups catch up with the call, then the figure stays put.
+    let figure = await report();
+    for (let i = 0, last = NaN; i < 60 && (figure === null || figure !== last); i++) {
+      last = figure ?? NaN;
+      await page.waitForTimeout(500);
+      figure = await report();
+    }
+    expect(figure).not.toBeNull();
+
+    await page.goto(`${app.url}/wallboard`);
+    const row = page
+      .getByRole('table', { name: 'Staff' })
+      .getByRole('row', { name: new RegExp(agent.user.displayName) });
+    await row.waitFor(SLOW);
+    const occupancy = row.getByRole('cell').nth(3);
+    await occupancy.filter({ hasNotText: '—' }).waitFor(SLOW);
+    expect(await occupancy.textContent()).toBe(`${(figure! * 100).toFixed(0)} %`);
+    expect(await report()).toBe(figure);
+  });
+
   it('TV mode fits 12 queues on 1920×1080; the Russian board has no missing words', async () => {
     const names = [
       'Sales',

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { useStoreByFrame } from '@web/api/store-by-frame';
 import { api } from '@web/api/endpoints';
 import { realtime } from '@web/api/realtime';
 import {
@@ -52,6 +53,8 @@ export interface ConsoleState {
 }
 
 const ENDED = new Set(['ended', 'abandoned', 'missed', 'blocked']);
+/** localeCompare's order, without building a collator per comparison. */
+const byName = new Intl.Collator();
 const SNAPSHOT_REFRESH_MS = 1000;
 /**
  * Board deltas (other people's calls and presence) reach the screen at most this often: at 50
@@ -296,7 +299,7 @@ class ConsoleStore {
       inProgress = all.filter((c) => !WAITING_STATUSES.includes(c.status)).sort(byArrival);
     }
     if (this.staffDirty || previous === null) {
-      staff = [...this.staff.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+      staff = [...this.staff.values()].sort((a, b) => byName.compare(a.displayName, b.displayName));
     }
     this.callsDirty = false;
     this.staffDirty = false;
@@ -361,6 +364,11 @@ export function useOffers(): Offer[] {
 /** Only the staff on the board, by name. */
 export function useConsoleStaff(): Presence[] {
   return useSyncExternalStore(consoleStore.subscribe, () => consoleStore.getState().staff);
+}
+
+/** The same state, rendered at most once per frame (the wallboard: 50 staff changes a second). */
+export function useConsoleByFrame(): ConsoleState {
+  return useStoreByFrame(consoleStore.subscribe, consoleStore.getState);
 }
 
 export function useConnectionState() {

@@ -1,55 +1,78 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
-
-/** The current time, re-read every `everyMs`: one timer per component that shows ticking times. */
-export function useNow(everyMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
-}
+import { useSyncExternalStore } from 'react';
 
 /**
- * One clock for every ticking time on a page (the board shows hundreds): one timer, and each
- * reader re-renders only when the figure it shows changes, not the list around it.
+ * One clock per period for the whole page: every ticking figure reads the same instant and
+ * re-renders in the same task, rather than a timer per component (a wallboard has hundreds).
  */
-let clockNow = Date.now();
-let clockTimer: ReturnType<typeof setInterval> | null = null;
-const clockListeners = new Set<() => void>();
+class Clock {
+  private listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private now = Date.now();
 
-/** The tick's time; read with no timer running (the first reader), the time now. */
-function readClock(): number {
-  if (clockTimer === null) clockNow = Date.now();
-  return clockNow;
-}
+  constructor(private readonly everyMs: number) {}
 
-function subscribeClock(listener: () => void): () => void {
-  clockListeners.add(listener);
-  if (clockTimer === null) {
-    clockNow = Date.now();
-    clockTimer = setInterval(() => {
-      clockNow = Date.now();
-      clockListeners.forEach((l) => l());
-    }, 1000);
-  }
-  return () => {
-    clockListeners.delete(listener);
-    if (clockListeners.size === 0 && clockTimer !== null) {
-      clearInterval(clockTimer);
-      clockTimer = null;
+  subscribe = (listener: () => void): (() => void) => {
+    if (this.listeners.size === 0) {
+      this.timer = setInterval(() => {
+        this.now = Date.now();
+        this.listeners.forEach((l) => l());
+      }, this.everyMs);
     }
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.timer !== null) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    };
+  };
+
+  /** Stable between two reads of one render (React compares them); fresh when nobody ticks. */
+  read = (): number => {
+    if (this.timer === null && Date.now() - this.now >= this.everyMs) this.now = Date.now();
+    return this.now;
   };
 }
 
-/** Whole seconds since `iso` on the shared one-second clock. */
+const clocks = new Map<number, Clock>();
+
+const still = () => () => undefined;
+const never = () => 0;
+
+/**
+ * The current time, re-read every `everyMs` by a clock shared with every component asking.
+ * With `ticking` false the component does not follow the clock (0; e.g. a tile nobody waits on).
+ */
+export function useNow(everyMs = 1000, ticking = true): number {
+  let clock = clocks.get(everyMs);
+  if (clock === undefined) {
+    clock = new Clock(everyMs);
+    clocks.set(everyMs, clock);
+  }
+  return useSyncExternalStore(ticking ? clock.subscribe : still, ticking ? clock.read : never);
+}
+
+/** The shared one-second clock that ticking times on the board and the wallboard read. */
+function secondClock(): Clock {
+  let clock = clocks.get(1000);
+  if (clock === undefined) {
+    clock = new Clock(1000);
+    clocks.set(1000, clock);
+  }
+  return clock;
+}
+
+/** Whole seconds since `iso` on the shared clock: re-renders only when the figure changes. */
 export function useSecondsSince(iso: string): number {
-  return useSyncExternalStore(subscribeClock, () => secondsSince(iso, readClock()));
+  const clock = secondClock();
+  return useSyncExternalStore(clock.subscribe, () => secondsSince(iso, clock.read()));
 }
 
 /** Whether `seconds` have passed since `iso`: re-renders once, when it becomes true. */
 export function useSecondsPassed(iso: string, seconds: number): boolean {
-  return useSyncExternalStore(subscribeClock, () => secondsSince(iso, readClock()) >= seconds);
+  const clock = secondClock();
+  return useSyncExternalStore(clock.subscribe, () => secondsSince(iso, clock.read()) >= seconds);
 }
 
 export function secondsSince(iso: string, now: number): number {

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '@web/api/endpoints';
 
@@ -19,7 +19,11 @@ export function useQueues(wanted: string | null = null) {
     refetchedFor.add(wanted);
     void refetch();
   }, [unknown, isFetching, wanted, refetch]);
-  const nameOf = (code: string | null): string | null =>
-    code === null ? null : (items.find((q) => q.code === code)?.name ?? code);
+  // One function per list (pages pass it to memoised rows and tiles), reading a map.
+  const nameOf = useMemo(() => {
+    const names = new Map((queues.data?.items ?? []).map((q) => [q.code, q.name]));
+    return (code: string | null): string | null =>
+      code === null ? null : (names.get(code) ?? code);
+  }, [queues.data]);
   return { queues: items, nameOf };
 }

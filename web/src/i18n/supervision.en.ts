@@ -49,7 +49,8 @@ export const supervisionEn = {
       },
     },
     staff: 'Staff',
-    occupancyNote: 'Occupancy: talk + wrap-up since the first offer today',
+    occupancyNote:
+      'Occupancy today: talk + wrap-up over the time available, as in the staff report',
     hiddenNumber: 'hidden number',
     onACall: 'on a call',
     col: {
@@ -244,6 +245,8 @@ export const supervisionEn = {
     tz: 'Time zone',
     csv: 'Download CSV',
     empty: 'No calls in this range.',
+    shown: 'Showing {{shown}} of {{total}} rows; the CSV has them all.',
+    showMore: 'Show {{count}} more',
     bucketStart: 'From',
     offered: 'Offered',
     answered: 'Answered',

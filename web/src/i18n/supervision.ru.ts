@@ -53,7 +53,8 @@ export const supervisionRu: Catalogue<typeof supervisionEn> = {
       },
     },
     staff: 'Сотрудники',
-    occupancyNote: 'Занятость: разговор + обработка с первого предложения сегодня',
+    occupancyNote:
+      'Занятость за сегодня: разговор + обработка к времени «на месте», как в отчёте по сотрудникам',
     hiddenNumber: 'номер скрыт',
     onACall: 'на звонке',
     col: {
@@ -248,6 +249,8 @@ export const supervisionRu: Catalogue<typeof supervisionEn> = {
     tz: 'Часовой пояс',
     csv: 'Скачать CSV',
     empty: 'За этот период звонков нет.',
+    shown: 'Показано {{shown}} из {{total}} строк; в CSV — все.',
+    showMore: 'Показать ещё {{count}}',
     bucketStart: 'Начало',
     offered: 'Поступило',
     answered: 'Принято',

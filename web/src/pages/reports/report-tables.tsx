@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { errorText } from '@web/api/errors';
@@ -11,6 +11,7 @@ import { TimeChart, type ChartSeries } from '@web/pages/reports/time-chart';
 
 const when = (iso: string, lang: string) => formatDateTime(iso, lang);
 const WEEK_MS = 7 * 24 * 3600_000;
+const NO_LINE_ROWS: LineRow[] = [];
 
 function shiftQuery(q: ReportQuery, weeks: number): ReportQuery {
   // Wall-clock instants without offset: shifting the date part keeps the same local hours.
@@ -33,7 +34,28 @@ function byBucket(
     b.blocked += r.blocked;
     map.set(r.bucketStart, b);
   }
-  return [...map.values()].sort((a, b) => a.start.localeCompare(b.start));
+  // ISO instants of one zone and format sort as plain strings (localeCompare is far slower).
+  return [...map.values()].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+}
+
+/** Rows a table shows at first and adds per click: 30 days at 15 minutes is 2,880 rows. */
+const ROWS_STEP = 500;
+
+/** The first rows of a long report, and a button for more (the CSV holds every row). */
+function useRowLimit<T>(rows: T[]): { shown: T[]; more: React.ReactNode } {
+  const { t } = useTranslation();
+  const [limit, setLimit] = useState(ROWS_STEP);
+  const shown = useMemo(() => (rows.length > limit ? rows.slice(0, limit) : rows), [rows, limit]);
+  const more =
+    rows.length > limit ? (
+      <p className="muted table-more">
+        {t('reports.shown', { shown: limit, total: rows.length })}{' '}
+        <button type="button" className="btn btn-small" onClick={() => setLimit(limit + ROWS_STEP)}>
+          {t('reports.showMore', { count: Math.min(ROWS_STEP, rows.length - limit) })}
+        </button>
+      </p>
+    ) : null;
+  return { shown, more };
 }
 
 export function LinesReport({ query }: { query: ReportQuery }) {
@@ -43,8 +65,23 @@ export function LinesReport({ query }: { query: ReportQuery }) {
     queryFn: () => supervision.lineReport(query),
   });
   // The same weekday of the last 4 weeks, averaged per bucket position: "is today unusual?"
+  // The report's data once its chart has been painted (the frame after it is handed over).
+  const [painted, setPainted] = useState<typeof report.data>(undefined);
+  useEffect(() => {
+    const data = report.data;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setPainted(data));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [report.data]);
   const past = useQuery({
     queryKey: ['reports', 'lines-past', query],
+    // After the report's chart is on screen: four more ranges as large must not hold it up.
+    enabled: report.isSuccess && painted === report.data,
     queryFn: () =>
       Promise.all([1, 2, 3, 4].map((w) => supervision.lineReport(shiftQuery(query, w)))),
   });
@@ -72,6 +109,9 @@ export function LinesReport({ query }: { query: ReportQuery }) {
     ];
   }, [current, past.data, t]);
   const times = useMemo(() => current.map((b) => b.start), [current]);
+  // The chart first: the table of every bucket (2,880 rows for 30 days at 15 minutes) renders
+  // once the chart is on screen, so it does not delay it.
+  const table = useRowLimit(painted?.rows ?? NO_LINE_ROWS);
   if (report.error)
     return (
       <p role="alert" className="notice notice-error">
@@ -89,6 +129,7 @@ export function LinesReport({ query }: { query: ReportQuery }) {
           times={times}
           end={report.data?.rows.at(-1)?.bucketEnd ?? times[times.length - 1]}
           series={series}
+          dataAt={Math.max(report.dataUpdatedAt, past.data ? past.dataUpdatedAt : 0)}
           label={t('reports.lines.title')}
         />
       ) : null}
@@ -107,7 +148,7 @@ export function LinesReport({ query }: { query: ReportQuery }) {
             </tr>
           </thead>
           <tbody>
-            {(report.data?.rows ?? []).map((r) => (
+            {table.shown.map((r) => (
               <tr key={`${r.bucketStart}:${r.lineId}`}>
                 <td>{when(r.bucketStart, i18n.language)}</td>
                 <td className="mono">{r.lineCode ?? t('reports.lines.unmapped')}</td>
@@ -122,6 +163,7 @@ export function LinesReport({ query }: { query: ReportQuery }) {
           </tbody>
         </table>
       </div>
+      {table.more}
     </section>
   );
 }
@@ -133,6 +175,7 @@ export function QueuesReport({ query }: { query: ReportQuery }) {
     queryFn: () => supervision.queueReport(query),
   });
   const rows = report.data?.rows ?? [];
+  const table = useRowLimit(rows);
   if (report.error)
     return (
       <p role="alert" className="notice notice-error">
@@ -162,7 +205,7 @@ export function QueuesReport({ query }: { query: ReportQuery }) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
+            {table.shown.map((r) => (
               <tr key={`${r.bucketStart}:${r.queueId}`}>
                 <td>{when(r.bucketStart, i18n.language)}</td>
                 <td className="mono">{r.queueCode}</td>
@@ -179,6 +222,7 @@ export function QueuesReport({ query }: { query: ReportQuery }) {
           </tbody>
         </table>
       </div>
+      {table.more}
       {rows.length === 0 && report.isSuccess ? <p className="muted">{t('reports.empty')}</p> : null}
     </section>
   );
@@ -193,6 +237,7 @@ export function StaffReport({ query }: { query: ReportQuery }) {
   const rows = (report.data?.rows ?? []).filter(
     (r) => r.offers + r.answered + r.talkSeconds + r.availableSeconds > 0,
   );
+  const table = useRowLimit(rows);
   if (report.error)
     return (
       <p role="alert" className="notice notice-error">
@@ -223,7 +268,7 @@ export function StaffReport({ query }: { query: ReportQuery }) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
+            {table.shown.map((r) => (
               <tr key={`${r.bucketStart}:${r.staffId}`}>
                 <td>{when(r.bucketStart, i18n.language)}</td>
                 <th scope="row">{r.displayName ?? r.username ?? r.staffId}</th>
@@ -239,6 +284,7 @@ export function StaffReport({ query }: { query: ReportQuery }) {
           </tbody>
         </table>
       </div>
+      {table.more}
       <p className="muted">{t('reports.staff.occupancyNote')}</p>
       {rows.length === 0 && report.isSuccess ? <p className="muted">{t('reports.empty')}</p> : null}
     </section>

@@ -1,6 +1,7 @@
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LiveQueue, StatsLive } from '@web/api/supervision-types';
-import { formatDuration } from '@web/components/time';
+import { formatDuration, useNow } from '@web/components/time';
 import { percent, seconds } from '@web/pages/wallboard/format';
 
 export type Severity = 'ok' | 'warn' | 'bad';
@@ -44,23 +45,29 @@ export function severities(
   return { waiting, longest: wait, sl, tile: worst(waiting, wait, sl) };
 }
 
-/** One queue on the wallboard; the longest wait keeps ticking between snapshots. */
-export function QueueTile({
+/**
+ * One queue on the wallboard; the longest wait keeps ticking between snapshots (only a tile
+ * with someone waiting follows the clock).
+ */
+export const QueueTile = memo(function QueueTile({
   queue,
   name,
   thresholds,
-  elapsedSeconds,
+  receivedAt,
   onMessage,
 }: {
   queue: LiveQueue;
   name: string;
   thresholds: StatsLive['thresholds'];
-  /** Seconds since the snapshot arrived. */
-  elapsedSeconds: number;
+  /** Client clock when the snapshot arrived. */
+  receivedAt: number;
   /** Opens a broadcast to the queue's members (not in TV mode). */
-  onMessage?: () => void;
+  onMessage?: (queue: { id: string; name: string }) => void;
 }) {
   const { t } = useTranslation();
+  const waiting = queue.longestWaitSeconds !== null && queue.waiting > 0;
+  const now = useNow(1000, waiting);
+  const elapsedSeconds = waiting ? Math.max(0, Math.floor((now - receivedAt) / 1000)) : 0;
   const longest =
     queue.longestWaitSeconds === null ? null : queue.longestWaitSeconds + elapsedSeconds;
   const level = severities(queue, longest, thresholds);
@@ -75,7 +82,7 @@ export function QueueTile({
           <button
             type="button"
             className="btn btn-small tile-message"
-            onClick={onMessage}
+            onClick={() => onMessage({ id: queue.queueId, name })}
             title={t('wallboard.message', { name })}
             aria-label={t('wallboard.message', { name })}
           >
@@ -139,4 +146,4 @@ export function QueueTile({
       </ul>
     </article>
   );
-}
+});

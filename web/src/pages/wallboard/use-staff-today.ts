@@ -1,18 +1,19 @@
+import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { supervision } from '@web/api/supervision';
 
 export interface PersonToday {
   answered: number;
   /**
-   * (talk + wrap-up) / time since the person's first offer today. No presence history is stored,
-   * so the first offered quarter-hour stands in for the start of their shift (README).
+   * The staff report's figure for today (one day bucket): (talk + wrap-up) / seconds available,
+   * from the status spans, so the wallboard and the report never disagree.
    */
   occupancy: number | null;
 }
 
 const DAY_MS = 24 * 3600_000;
 
-/** Today's work per person from the staff rollups (quarter-hours), refreshed every 30 s. */
+/** Today's work per person: the staff report over today as one bucket, refreshed every 30 s. */
 export function useStaffToday(
   todayFrom: string | null,
   tz: string | null,
@@ -26,26 +27,17 @@ export function useStaffToday(
         from: todayFrom!,
         to: new Date(Date.parse(todayFrom!) + DAY_MS).toISOString(),
         tz: tz!,
-        bucket: '15m',
+        bucket: '1d',
       }),
   });
-  const people = new Map<string, { answered: number; busy: number; start: number }>();
-  for (const row of report.data?.rows ?? []) {
-    if (row.offers === 0 && row.answered === 0 && row.talkSeconds === 0) continue;
-    const p = people.get(row.staffId) ?? { answered: 0, busy: 0, start: Infinity };
-    p.answered += row.answered;
-    p.busy += row.talkSeconds + row.wrapUpSeconds;
-    p.start = Math.min(p.start, Date.parse(row.bucketStart));
-    people.set(row.staffId, p);
-  }
-  const now = report.dataUpdatedAt;
-  return new Map(
-    [...people].map(([id, p]) => {
-      const span = (now - p.start) / 1000;
-      return [
-        id,
-        { answered: p.answered, occupancy: span > 0 ? Math.min(1, p.busy / span) : null },
-      ];
-    }),
-  );
+  return useMemo(() => {
+    const start = todayFrom === null ? NaN : Date.parse(todayFrom);
+    const people = new Map<string, PersonToday>();
+    for (const row of report.data?.rows ?? []) {
+      // A day with a clock change is not 24 hours: only the bucket that starts today counts.
+      if (Date.parse(row.bucketStart) !== start) continue;
+      people.set(row.staffId, { answered: row.answered, occupancy: row.occupancy });
+    }
+    return people;
+  }, [report.data, todayFrom]);
 }

@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { useConsole } from '@web/api/console-store';
+import { useConsoleByFrame } from '@web/api/console-store';
 import { api } from '@web/api/endpoints';
-import { formatTime, useNow } from '@web/components/time';
+import { formatTime } from '@web/components/time';
 import { useQueues } from '@web/components/use-queues';
 import { hasAnyRole, useSession } from '@web/pages/shell/use-session';
 import { AlertFeed } from '@web/pages/wallboard/alert-feed';
@@ -16,6 +16,10 @@ import { StaffTable } from '@web/pages/wallboard/staff-table';
 import { useStaffToday } from '@web/pages/wallboard/use-staff-today';
 import '@web/pages/wallboard/wallboard.css';
 
+const Feed = memo(AlertFeed);
+const Staff = memo(StaffTable);
+const byName = new Intl.Collator();
+
 /**
  * The supervisor's wallboard: a tile per queue from `stats.live`, the alert feed and the staff
  * table. TV mode hides everything but the tiles and the feed and goes full screen.
@@ -23,9 +27,9 @@ import '@web/pages/wallboard/wallboard.css';
 export function WallboardPage() {
   const { t, i18n } = useTranslation();
   const live = useLive();
-  const board = useConsole();
+  // Staff changes arrive dozens a second on a big floor: one render per frame holds them all.
+  const board = useConsoleByFrame();
   const current = useSession();
-  const now = useNow();
   const { nameOf } = useQueues();
   const [tv, setTv] = useState(false);
   const [messaging, setMessaging] = useState<{ id: string; name: string } | null>(null);
@@ -41,7 +45,12 @@ export function WallboardPage() {
     enabled: !supervisor,
     refetchInterval: 5000,
   });
-  const staff = supervisor ? board.staff : (polled.data ?? board.staff);
+  const polledByName = useMemo(
+    () =>
+      polled.data && [...polled.data].sort((a, b) => byName.compare(a.displayName, b.displayName)),
+    [polled.data],
+  );
+  const staff = supervisor ? board.staff : (polledByName ?? board.staff);
   const snapshot = live.snapshot;
   const today = useStaffToday(snapshot?.todayFrom ?? null, snapshot?.timeZone ?? null);
 
@@ -69,12 +78,18 @@ export function WallboardPage() {
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
   };
 
-  const elapsed = Math.max(0, Math.floor((now - live.receivedAt) / 1000));
-  const every = [...(snapshot?.queues ?? [])].sort((a, b) =>
-    (nameOf(a.queueCode) ?? a.queueCode).localeCompare(nameOf(b.queueCode) ?? b.queueCode),
+  const every = useMemo(
+    () =>
+      [...(snapshot?.queues ?? [])].sort((a, b) =>
+        (nameOf(a.queueCode) ?? a.queueCode).localeCompare(nameOf(b.queueCode) ?? b.queueCode),
+      ),
+    [snapshot, nameOf],
   );
-  const queues =
-    chosen === null ? every : every.filter((q) => chosen.has(q.queueCode.toLowerCase()));
+  const queues = useMemo(
+    () => (chosen === null ? every : every.filter((q) => chosen.has(q.queueCode.toLowerCase()))),
+    [every, chosen],
+  );
+  const message = useCallback((queue: { id: string; name: string }) => setMessaging(queue), []);
   const choose = (next: ReadonlySet<string> | null) => {
     setChosen(next);
     setParams(
@@ -142,23 +157,16 @@ export function WallboardPage() {
                 queue={q}
                 name={nameOf(q.queueCode) ?? q.queueCode}
                 thresholds={snapshot.thresholds}
-                elapsedSeconds={q.waiting > 0 ? elapsed : 0}
-                onMessage={
-                  tv
-                    ? undefined
-                    : () =>
-                        setMessaging({ id: q.queueId, name: nameOf(q.queueCode) ?? q.queueCode })
-                }
+                receivedAt={live.receivedAt}
+                onMessage={tv ? undefined : message}
               />
             </div>
           ))}
         </div>
       )}
       <div className="wb-lower">
-        {tv ? null : (
-          <StaffTable staff={staff} today={today} calls={board.inProgress} nameOf={nameOf} />
-        )}
-        <AlertFeed feed={live.feed} nameOf={nameOf} />
+        {tv ? null : <Staff staff={staff} today={today} calls={board.inProgress} nameOf={nameOf} />}
+        <Feed feed={live.feed} nameOf={nameOf} />
       </div>
       {messaging ? (
         <QueueBroadcastDialog queue={messaging} onClose={() => setMessaging(null)} />

@@ -30,6 +30,13 @@ export interface RoutingKind<I extends PipelineItem> {
   load(id: string): Promise<I | null>;
   /** The queue's members as routing weighs them, and who must not be offered this item again. */
   candidates(id: string): Promise<{ candidates: Candidate[]; excluded: Set<string> }>;
+  /**
+   * `load` and `candidates` in one round trip, when the kind can read both together; the
+   * pipeline then calls neither.
+   */
+  loadWithCandidates?(
+    id: string,
+  ): Promise<{ item: I; candidates: Candidate[]; excluded: Set<string> } | null>;
   /** Still waiting for someone and not being offered right now. */
   routable(item: I): boolean;
   workItem(item: I): WorkItem;
@@ -81,11 +88,14 @@ export class RoutingPipeline {
     trigger: string,
     now: () => Date = () => new Date(),
   ): Promise<string[]> {
-    const [item, { candidates, excluded }] = await Promise.all([
-      hooks.load(id),
-      hooks.candidates(id),
-    ]);
-    if (!item || item.queueId === null || item.strategy === null || !hooks.routable(item)) {
+    const loaded = hooks.loadWithCandidates
+      ? await hooks.loadWithCandidates(id)
+      : await Promise.all([hooks.load(id), hooks.candidates(id)]).then(([item, members]) =>
+          item ? { item, ...members } : null,
+        );
+    if (!loaded) return [];
+    const { item, candidates, excluded } = loaded;
+    if (item.queueId === null || item.strategy === null || !hooks.routable(item)) {
       return [];
     }
     const queueId = item.queueId;

@@ -10,7 +10,13 @@ import { RequestRoutingService } from '@/modules/routing/request-routing.service
 import { ClaimedOffer, RoutingKind, RoutingPipeline } from '@/modules/routing/routing-pipeline';
 import { CallLedger } from '@/modules/routing/routing.ports';
 import { WaitingWorkRepository } from '@/modules/routing/waiting-work.repository';
-import { isWaiting, RoutableCall, RoutingRepository } from '@/modules/routing/routing.repository';
+import {
+  decisionInsert,
+  isWaiting,
+  RoutableCall,
+  RoutingRepository,
+} from '@/modules/routing/routing.repository';
+import type { RoutingDecision } from '@/modules/routing/routing.types';
 
 /** The current leg's wait began at the latest transfer, or when the caller was first queued. */
 export function waitingSince(call: RoutableCall): Date {
@@ -59,6 +65,8 @@ export class CallRoutingService {
         requiredSkill: 1,
       }),
       claim: (call, ordered, ringAll) => this.claim(call, ordered, ringAll),
+      claimAndRecord: (call, ordered, ringAll, record) =>
+        this.claim(call, ordered, ringAll, record),
       offered: (call, offer, username) =>
         this.callOffers.deliver(call, offer.staffId, offer.offerId, username, offer.presence),
       // The max-wait job is idempotent (one job id per leg), so it need not delay the claim.
@@ -119,15 +127,32 @@ export class CallRoutingService {
     call: RoutableCall,
     ordered: readonly string[],
     ringAll: boolean,
+    record?: { decision: RoutingDecision; trigger: string },
     attempt = 1,
   ): Promise<ClaimedOffer[]> {
+    const decision = record
+      ? decisionInsert(
+          'call',
+          call.id,
+          record.decision,
+          record.trigger,
+          `coalesce((select jsonb_agg(c.user_id order by c.ord) from claimed c
+                      join offered f on f.staff_id = c.user_id), '[]'::jsonb)`,
+        )
+      : undefined;
     try {
-      return await this.offers.claimCall(this.sql, call.id, ordered, ringAll);
+      return await this.offers.claimCall(this.sql, call.id, ordered, ringAll, decision);
     } catch (err) {
-      // The lock makes both rare: the call or a person was offered elsewhere, nothing changed.
-      if (isUniqueViolation(err, 'offers_one_pending_per_item')) return [];
+      // The lock makes both rare: the call or a person was offered elsewhere, nothing changed
+      // (the decision's insert failed with the statement: recorded on its own).
+      if (isUniqueViolation(err, 'offers_one_pending_per_item')) {
+        if (record) {
+          await this.repo.recordDecision('call', call.id, record.decision, record.trigger, []);
+        }
+        return [];
+      }
       if (isUniqueViolation(err, 'offers_one_pending_call_per_staff') && attempt < 3) {
-        return this.claim(call, ordered, ringAll, attempt + 1);
+        return this.claim(call, ordered, ringAll, record, attempt + 1);
       }
       throw err;
     }

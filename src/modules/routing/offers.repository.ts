@@ -90,13 +90,15 @@ export class OffersRepository {
    * predate a claim it waited for; the partial unique indexes (one pending offer per call, one
    * pending call per person) then fail it as a whole, and the person's `offered` state with it.
    * People whose row another transaction holds are skipped; a person's row, once locked, is
-   * checked again on its newest version, so nobody is claimed twice.
+   * checked again on its newest version, so nobody is claimed twice. `decision`: the routing
+   * decision's insert (decisionInsert), recorded by the same statement with whom it offered.
    */
   async claimCall(
     tx: Tx,
     callId: string,
     ordered: readonly string[],
     ringAll: boolean,
+    decision?: { sql: string; bindings: readonly unknown[] },
   ): Promise<ClaimedOffer[]> {
     const rows = await tx.execute<{ staff_id: string; id: string; presence: PresenceRow }[]>(
       `with waiting as (
@@ -124,7 +126,7 @@ export class OffersRepository {
                 now() + make_interval(secs => ?)
            from claimed order by claimed.ord
          returning staff_id, id
-       )
+       )${decision ? `, decision as (${decision.sql})` : ''}
        select o.staff_id, o.id,
               (select row_to_json(x) from (select ${staffStateSql.presenceColumns('c')}) x) as presence
          from offered o join claimed c on c.user_id = o.staff_id`,
@@ -139,6 +141,7 @@ export class OffersRepository {
         callId,
         ringAll ? randomUUID() : null,
         this.config.routing.offerTimeoutCallSeconds,
+        ...(decision ? decision.bindings : []),
       ],
     );
     return inOfferOrder(rows, ordered);

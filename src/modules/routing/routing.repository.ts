@@ -220,6 +220,41 @@ function candidatesOf(rows: readonly CandidateRow[]): {
   return { candidates, excluded: new Set(rows.filter((r) => r.excluded).map((r) => r.staff_id)) };
 }
 
+/**
+ * The decision's INSERT, for a statement of its own or as a data-modifying CTE of the claim's
+ * statement (one round trip fewer per offer). `offeredToSql` is a jsonb expression: a
+ * placeholder (bound after `bindings`) or the claim's own rows.
+ */
+export function decisionInsert(
+  kind: WorkItemKind,
+  itemId: string,
+  decision: DecisionToRecord,
+  trigger: string,
+  offeredToSql: string,
+): { sql: string; bindings: unknown[] } {
+  const waiting =
+    decision.ordered.length > 0
+      ? `${decision.reason}; nobody could be claimed, waiting`
+      : decision.reason;
+  return {
+    sql: `insert into routing_decisions (id, item_id, kind, at, strategy, trigger, candidates, ordered, offered_to, reason)
+          select ?, ?, ?, now(), ?, ?, ?::jsonb, ?::jsonb, o.offered_to,
+                 case when jsonb_array_length(o.offered_to) = 0 then ? else ? end
+            from (select ${offeredToSql} as offered_to) o`,
+    bindings: [
+      randomUUID(),
+      itemId,
+      kind,
+      decision.strategy,
+      trigger,
+      JSON.stringify({ rejected: decision.rejected }),
+      JSON.stringify(decision.ordered),
+      waiting,
+      decision.reason,
+    ],
+  };
+}
+
 /** The reads routing needs, each one indexed query, and the decision log. */
 @Injectable()
 export class RoutingRepository extends DecisionLog {
@@ -352,24 +387,7 @@ export class RoutingRepository extends DecisionLog {
     trigger: string,
     offeredTo: readonly string[],
   ): Promise<void> {
-    const reason =
-      offeredTo.length === 0 && decision.ordered.length > 0
-        ? `${decision.reason}; nobody could be claimed, waiting`
-        : decision.reason;
-    await this.sql.execute(
-      `insert into routing_decisions (id, item_id, kind, at, strategy, trigger, candidates, ordered, offered_to, reason)
-       values (?, ?, ?, now(), ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)`,
-      [
-        randomUUID(),
-        itemId,
-        kind,
-        decision.strategy,
-        trigger,
-        JSON.stringify({ rejected: decision.rejected }),
-        JSON.stringify(decision.ordered),
-        JSON.stringify(offeredTo),
-        reason,
-      ],
-    );
+    const { sql, bindings } = decisionInsert(kind, itemId, decision, trigger, '?::jsonb');
+    await this.sql.execute(sql, [...bindings, JSON.stringify(offeredTo)]);
   }
 }

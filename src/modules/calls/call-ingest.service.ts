@@ -70,6 +70,81 @@ interface LockedCall {
   priority: number;
 }
 
+const LOCKED_COLUMNS = `"id", "external_id", "status", "event_count", "from_number", "client_id", "contact_id", "priority"`;
+
+/**
+ * The directory rows for the codes of the CTE "codes" (line, queue: lower case; agent: as sent),
+ * one statement for the three kinds. `<kind>-mapped` is a code an admin mapped
+ * (CodeMappingsService); the directory's own wins.
+ */
+const CODE_LOOKUP_SQL = `select 'line' as "kind", "id", "code", null as "username", null as "extension"
+           from "lines" where lower("code") = any(array(select "line" from "codes" where "line" is not null))
+         union all
+         select 'queue', "id", "code", null, null
+           from "queues" where lower("code") = any(array(select "queue" from "codes" where "queue" is not null))
+         union all
+         select 'agent', "id", null, "username", "extension" from "users"
+          where "extension" = any(array(select "agent" from "codes" where "agent" is not null))
+             or "username" = any(array(select lower("agent") from "codes" where "agent" is not null))
+         union all
+         select m."kind" || '-mapped', coalesce(m."line_id", m."queue_id", m."user_id"), m."code", null, null
+           from "code_mappings" m
+          where (m."kind" = 'line' and m."code" = any(array(select "line" from "codes" where "line" is not null)))
+             or (m."kind" = 'queue' and m."code" = any(array(select "queue" from "codes" where "queue" is not null)))
+             or (m."kind" = 'agent' and m."code" = any(array(select "agent" from "codes" where "agent" is not null)))`;
+
+/**
+ * The client and contact person of each number of the array parameter: DirectoryLookupService
+ * .lookupByPhone's rule (a contact person's number wins over a client's own; among contacts the
+ * highest priority, then name, then id; among clients name, then id) as one statement for the
+ * whole batch: one GIN probe per distinct number inside PostgreSQL. Keep the two in step.
+ */
+const CALLER_MATCH_SQL = `select p."phone", ct."id" as "contact_id", coalesce(ct."client_id", cl."id") as "client_id"
+       from unnest(?::text[]) as p("phone")
+       left join lateral (
+         select "id", "client_id" from "contact_persons" where "phones" @> array[p."phone"]
+         order by "priority" desc, "name" asc, "id" asc limit 1
+       ) ct on true
+       left join lateral (
+         select "id" from "clients" where ct."id" is null and "phones" @> array[p."phone"]
+         order by "name" asc, "id" asc limit 1
+       ) cl on true`;
+
+interface FoundCode {
+  kind: 'line' | 'queue' | 'agent' | 'line-mapped' | 'queue-mapped' | 'agent-mapped';
+  id: string;
+  code: string | null;
+  username: string | null;
+  extension: string | null;
+}
+
+interface CallerMatch {
+  phone: string;
+  contact_id: string | null;
+  client_id: string | null;
+}
+
+/** A row of the events' statement: a new event, an earlier one, or the directory's answers. */
+interface StoredRow extends Omit<StoredEvent, 'call_id'> {
+  part: 'new' | 'earlier' | 'directory';
+  call_id: string;
+  found: FoundCode[] | null;
+  callers: CallerMatch[] | null;
+}
+
+/** The codes the batch's events name, as the directory look-up compares them. */
+function incomingCodes(events: readonly IncomingCallEvent[]) {
+  const lines = new Set<string>();
+  const queues = new Set<string>();
+  const agents = new Set<string>();
+  for (const e of events) {
+    if (e.line !== null) lines.add(codeKey(e.line));
+    if (e.queue !== null) queues.add(codeKey(e.queue));
+    if (e.agent !== null) agents.add(e.agent);
+  }
+  return { lines: [...lines], queues: [...queues], agents: [...agents] };
+}
+
 interface StoredEvent {
   call_id: string;
   id: string;
@@ -167,9 +242,28 @@ export class CallIngestService {
     const callIds = new Map([...locked.values()].map((row) => [row.external_id, row.id]));
 
     // One round trip: the ids of the new events come back from RETURNING (the rest of them is in
-    // `events`), and the calls' earlier events from the table (the statement's snapshot does not
-    // see its own inserts, so none twice).
-    const stored = await rows<StoredEvent & { fresh: boolean }>(
+    // `events`), the calls' earlier events from the table (the statement's snapshot does not see
+    // its own inserts, so none twice), and in one more row the directory's ids for every code
+    // those events name and the match of each new caller's number (see resolveCodes and
+    // matchCallers, which the row saves a statement each).
+    const incoming = incomingCodes(events);
+    // Each distinct number is normalised once, here and for the projections below.
+    const normalized = new Map<string, string | null>();
+    const caller = (raw: string | null): string | null => {
+      if (raw === null) return null;
+      if (!normalized.has(raw)) normalized.set(raw, this.normalizeCaller(raw));
+      return normalized.get(raw) ?? null;
+    };
+    const phones = [
+      ...new Set(
+        events.flatMap((e) => {
+          const row = locked.get(callIds.get(e.callId) ?? '');
+          const phone = row && row.from_number === null ? caller(e.from) : null;
+          return phone !== null && phone.startsWith('+') ? [phone] : [];
+        }),
+      ),
+    ];
+    const stored = await rows<StoredRow>(
       `with inserted as (
          insert into "call_events" ("id", "call_id", "type", "at", "line", "queue", "agent", "from", "to", "source", "received_at")
          select e."id", e."call_id", e."type", e."at", e."line", e."queue", e."agent", e."from", e."to", ?, now()
@@ -177,19 +271,34 @@ export class CallIngestService {
            as e("id", "call_id", "type", "at", "line", "queue", "agent", "from", "to")
          on conflict ("id") do nothing
          returning "id", "call_id"
-       )
-       select true as "fresh", "call_id", "id", null as "type", null::float8 as "at_ms",
-              null as "line", null as "queue", null as "agent", null as "from", null as "to"
-         from inserted
-       union all
-       select false, e."call_id", e."id", e."type", (extract(epoch from e."at") * 1000)::float8,
-              e."line", e."queue", e."agent", e."from", e."to"
-         from (select distinct "call_id" from inserted) k
+       ), "earlier" as (
+         select e.* from (select distinct "call_id" from inserted) k
          cross join lateral (
            -- OFFSET 0 keeps this a look-up per call: flattened into a join, the planner (which
            -- cannot tell how few calls the batch names) hashes them and scans the whole table.
            select * from "call_events" where "call_id" = k."call_id" offset 0
-         ) e`,
+         ) e
+       ), "codes" as (
+         select lower(o."line") as "line", lower(o."queue") as "queue", o."agent" from "earlier" o
+         union
+         select * from unnest(?::text[], ?::text[], ?::text[])
+       ), "found" as (
+         ${CODE_LOOKUP_SQL}
+       ), "callers" as (
+         ${CALLER_MATCH_SQL}
+       )
+       select 'new' as "part", "call_id", "id", null as "type", null::float8 as "at_ms",
+              null as "line", null as "queue", null as "agent", null as "from", null as "to",
+              null::json as "found", null::json as "callers"
+         from inserted
+       union all
+       select 'earlier', e."call_id", e."id", e."type", (extract(epoch from e."at") * 1000)::float8,
+              e."line", e."queue", e."agent", e."from", e."to", null, null
+         from "earlier" e
+       union all
+       select 'directory', null, null, null, null, null, null, null, null, null,
+              (select json_agg(f) from "found" f), (select json_agg(c) from "callers" c)
+        where exists (select 1 from inserted)`,
       [
         options.source,
         events.map((e) => e.id),
@@ -201,14 +310,20 @@ export class CallIngestService {
         events.map((e) => e.agent),
         events.map((e) => e.from),
         events.map((e) => e.to),
+        incoming.lines,
+        incoming.queues,
+        incoming.agents,
+        phones,
       ],
     );
+    const directory = stored.find((r) => r.part === 'directory');
     const byId = new Map(events.map((e) => [e.id, e]));
     const accepted = new Set<string>();
     const byCall = new Map<string, CallEventFact[]>();
     for (const e of stored) {
+      if (e.part === 'directory') continue;
       let fact: CallEventFact;
-      if (e.fresh) {
+      if (e.part === 'new') {
         accepted.add(e.id);
         const event = byId.get(e.id);
         if (!event) throw new Error(`event ${e.id} stored but not sent`);
@@ -230,7 +345,9 @@ export class CallIngestService {
       if (list) list.push(fact);
       else byCall.set(e.call_id, [fact]);
     }
-    const touched = [...new Set(stored.filter((r) => r.fresh).map((r) => r.call_id))];
+    const touched = [
+      ...new Set(stored.flatMap((r) => (r.part === 'new' && r.call_id ? [r.call_id] : []))),
+    ];
     if (touched.length === 0) return { accepted, callIds, changed: [] };
 
     const projections = touched.map((id) => {
@@ -241,16 +358,18 @@ export class CallIngestService {
     });
     const ids = await this.resolveCodes(
       rows,
+      directory?.found ?? [],
       projections.map((p) => p.projection),
       events.filter((e) => accepted.has(e.id)),
       projections.flatMap((p) => (p.currentAgent === null ? [] : [p.currentAgent])),
     );
     const projected = await this.matchCallers(
       rows,
+      directory?.callers ?? [],
       projections.map(({ row, projection, currentAgent }) => ({
         row,
         projection,
-        fromNumber: this.normalizeCaller(projection.fromNumber),
+        fromNumber: caller(projection.fromNumber),
         lineId: mapped(ids.line, codeKey(projection.line)),
         queueId: mapped(ids.queue, codeKey(projection.queue)),
         answeredById: mapped(ids.agent, projection.answeredBy),
@@ -287,27 +406,37 @@ export class CallIngestService {
     const externalIds = [...earliest.keys()];
     const fields = externalIds.map((externalId) => options.newCalls?.get(externalId));
     const source: CallSource = options.source === 'telephony' ? 'telephony' : 'manual';
+    const values = [
+      source,
+      externalIds.map(() => randomUUID()),
+      externalIds,
+      externalIds.map((id) => earliest.get(id)),
+      fields.map((f) => f?.clientId ?? null),
+      fields.map((f) => f?.topic ?? null),
+      fields.map((f) => f?.note ?? null),
+      fields.map((f) => f?.priority ?? 0),
+    ];
     // arrived_at and last_event_at are placeholders the projection below overwrites.
-    await rows(
-      `insert into "calls" ("id", "external_id", "source", "arrived_at", "last_event_at", "client_id", "topic", "note", "priority", "created_at", "updated_at")
+    const insert = `insert into "calls" ("id", "external_id", "source", "arrived_at", "last_event_at", "client_id", "topic", "note", "priority", "created_at", "updated_at")
        select c."id", c."external_id", ?, c."at", c."at", c."client_id", c."topic", c."note", c."priority", now(), now()
        from unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::uuid[], ?::text[], ?::text[], ?::int[])
          as c("id", "external_id", "at", "client_id", "topic", "note", "priority")
-       order by c."external_id"
-       on conflict ("external_id") do nothing`,
-      [
-        source,
-        externalIds.map(() => randomUUID()),
-        externalIds,
-        externalIds.map((id) => earliest.get(id)),
-        fields.map((f) => f?.clientId ?? null),
-        fields.map((f) => f?.topic ?? null),
-        fields.map((f) => f?.note ?? null),
-        fields.map((f) => f?.priority ?? 0),
-      ],
-    );
+       order by c."external_id"`;
+    if (externalIds.length === 1) {
+      // One call (every live telephony event): created or locked in one statement. The no-op
+      // update takes the row lock a `for update` would (and waits for it the same way), and
+      // RETURNING gives the newest version of the row. One row: no lock order to keep.
+      const locked = await rows<LockedCall>(
+        `${insert}
+         on conflict ("external_id") do update set "external_id" = excluded."external_id"
+         returning ${LOCKED_COLUMNS}`,
+        values,
+      );
+      return new Map(locked.map((row) => [row.id, row]));
+    }
+    await rows(`${insert} on conflict ("external_id") do nothing`, values);
     const locked = await rows<LockedCall>(
-      `select "id", "external_id", "status", "event_count", "from_number", "client_id", "contact_id", "priority"
+      `select ${LOCKED_COLUMNS}
        from "calls" where "external_id" = any(?::text[])
        order by "id" for update`,
       [externalIds],
@@ -316,65 +445,21 @@ export class CallIngestService {
   }
 
   /**
-   * One query per kind for the whole batch. Unknown codes on the newly accepted events are
-   * recorded for an admin to map; the events themselves are never refused for them.
+   * The ids of the codes the projections and the new events name, from the directory rows the
+   * events' statement found (`found`: every code of the touched calls' events, so a superset).
+   * Unknown codes on the newly accepted events are recorded for an admin to map; the events
+   * themselves are never refused for them.
    */
   private async resolveCodes(
     rows: Rows,
+    found: readonly FoundCode[],
     projections: CallProjection[],
     acceptedEvents: IncomingCallEvent[],
     currentAgents: readonly string[],
   ): Promise<CodeIds> {
-    const lineCodes = new Set<string>();
-    const queueCodes = new Set<string>();
-    const agentCodes = new Set<string>();
-    for (const p of projections) {
-      if (p.line !== null) lineCodes.add(codeKey(p.line));
-      if (p.queue !== null) queueCodes.add(codeKey(p.queue));
-      if (p.answeredBy !== null) agentCodes.add(p.answeredBy);
-    }
-    for (const code of currentAgents) agentCodes.add(code);
-    for (const e of acceptedEvents) {
-      if (e.line !== null) lineCodes.add(codeKey(e.line));
-      if (e.queue !== null) queueCodes.add(codeKey(e.queue));
-      if (e.agent !== null) agentCodes.add(e.agent);
-    }
-    // One statement for the three kinds: this runs in every ingest, router steps included.
-    const found =
-      lineCodes.size + queueCodes.size + agentCodes.size === 0
-        ? []
-        : await rows<{
-            /** `<kind>-mapped`: a code an admin mapped (CodeMappingsService); the directory's own wins. */
-            kind: 'line' | 'queue' | 'agent' | 'line-mapped' | 'queue-mapped' | 'agent-mapped';
-            id: string;
-            code: string | null;
-            username: string | null;
-            extension: string | null;
-          }>(
-            `select 'line' as "kind", "id", "code", null as "username", null as "extension"
-               from "lines" where lower("code") = any(?::text[])
-             union all
-             select 'queue', "id", "code", null, null from "queues" where lower("code") = any(?::text[])
-             union all
-             select 'agent', "id", null, "username", "extension" from "users"
-              where "extension" = any(?::text[]) or "username" = any(?::text[])
-             union all
-             select m."kind" || '-mapped', coalesce(m."line_id", m."queue_id", m."user_id"),
-                    m."code", null, null
-               from "code_mappings" m
-              where (m."kind" = 'line' and m."code" = any(?::text[]))
-                 or (m."kind" = 'queue' and m."code" = any(?::text[]))
-                 or (m."kind" = 'agent' and m."code" = any(?::text[]))`,
-            [
-              [...lineCodes],
-              [...queueCodes],
-              [...agentCodes],
-              [...agentCodes].map((code) => code.toLowerCase()),
-              [...lineCodes],
-              [...queueCodes],
-              [...agentCodes],
-            ],
-          );
+    const agentCodes = new Set<string>(currentAgents);
+    for (const p of projections) if (p.answeredBy !== null) agentCodes.add(p.answeredBy);
+    for (const e of acceptedEvents) if (e.agent !== null) agentCodes.add(e.agent);
     const lines = found.flatMap((f) =>
       f.kind === 'line' && f.code !== null ? [{ id: f.id, code: f.code }] : [],
     );
@@ -451,33 +536,25 @@ export class CallIngestService {
    * PostgreSQL. Calling lookupByPhone per call cost ~2.7 ms each, which alone held a 1,000-call
    * import to under 2,000 events/s. Keep the two in step, or move this into the directory.
    */
-  private async matchCallers(rows: Rows, calls: ProjectedCall[]): Promise<ProjectedCall[]> {
+  private async matchCallers(
+    rows: Rows,
+    known: readonly CallerMatch[],
+    calls: ProjectedCall[],
+  ): Promise<ProjectedCall[]> {
     const pending = calls.filter(
       (call) =>
         call.row.from_number === null &&
         call.fromNumber !== null &&
         call.fromNumber.startsWith('+'),
     );
-    const phones = [...new Set(pending.map((call) => call.fromNumber as string))];
-    if (phones.length === 0) return calls;
-    const found = await rows<{
-      phone: string;
-      contact_id: string | null;
-      client_id: string | null;
-    }>(
-      `select p."phone", ct."id" as "contact_id", coalesce(ct."client_id", cl."id") as "client_id"
-       from unnest(?::text[]) as p("phone")
-       left join lateral (
-         select "id", "client_id" from "contact_persons" where "phones" @> array[p."phone"]
-         order by "priority" desc, "name" asc, "id" asc limit 1
-       ) ct on true
-       left join lateral (
-         select "id" from "clients" where ct."id" is null and "phones" @> array[p."phone"]
-         order by "name" asc, "id" asc limit 1
-       ) cl on true`,
-      [phones],
+    const byPhone = new Map(known.map((f) => [f.phone, f]));
+    // A number the events' statement did not look up (one an earlier event gave): its own query.
+    const phones = [...new Set(pending.map((call) => call.fromNumber as string))].filter(
+      (phone) => !byPhone.has(phone),
     );
-    const byPhone = new Map(found.map((f) => [f.phone, f]));
+    if (phones.length > 0) {
+      for (const f of await rows<CallerMatch>(CALLER_MATCH_SQL, [phones])) byPhone.set(f.phone, f);
+    }
     for (const call of pending) {
       const match = byPhone.get(call.fromNumber as string);
       if (!match || match.client_id === null) continue;

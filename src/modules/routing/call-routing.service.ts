@@ -1,7 +1,8 @@
 import { LeanSql } from '@/database/lean-sql';
+import { AppConfig } from '@/config/app-config';
 import { Injectable } from '@nestjs/common';
 import { JobProducer } from '@/queue/job-producer.service';
-import { PresenceService } from '@/modules/staff/presence.service';
+import { StaffStateRepository } from '@/modules/staff/staff-state.repository';
 import { CallOffersService } from '@/modules/routing/call-offers.service';
 import { OffersRepository } from '@/modules/routing/offers.repository';
 import { isUniqueViolation } from '@/modules/routing/offer-claims';
@@ -9,7 +10,13 @@ import { RequestRoutingService } from '@/modules/routing/request-routing.service
 import { ClaimedOffer, RoutingKind, RoutingPipeline } from '@/modules/routing/routing-pipeline';
 import { CallLedger } from '@/modules/routing/routing.ports';
 import { WaitingWorkRepository } from '@/modules/routing/waiting-work.repository';
-import { isWaiting, RoutableCall, RoutingRepository } from '@/modules/routing/routing.repository';
+import {
+  decisionInsert,
+  isWaiting,
+  RoutableCall,
+  RoutingRepository,
+} from '@/modules/routing/routing.repository';
+import type { RoutingDecision } from '@/modules/routing/routing.types';
 
 /** The current leg's wait began at the latest transfer, or when the caller was first queued. */
 export function waitingSince(call: RoutableCall): Date {
@@ -34,15 +41,20 @@ export class CallRoutingService {
     private readonly waiting: WaitingWorkRepository,
     private readonly offers: OffersRepository,
     private readonly callOffers: CallOffersService,
-    private readonly presence: PresenceService,
+    private readonly staff: StaffStateRepository,
     private readonly jobs: JobProducer,
     private readonly calls: CallLedger,
     private readonly requests: RequestRoutingService,
+    private readonly config: AppConfig,
   ) {
     this.hooks = {
       kind: 'call',
       load: (id) => this.repo.loadCall(id),
       candidates: (id) => this.repo.candidatesFor(id, 'call'),
+      loadWithCandidates: async (id) => {
+        const loaded = await this.repo.loadCallWithCandidates(id);
+        return loaded && { ...loaded, item: loaded.call };
+      },
       routable: (call) => isWaiting(call) && !call.pendingOffer,
       workItem: (call) => ({
         kind: 'call',
@@ -53,6 +65,8 @@ export class CallRoutingService {
         requiredSkill: 1,
       }),
       claim: (call, ordered, ringAll) => this.claim(call, ordered, ringAll),
+      claimAndRecord: (call, ordered, ringAll, record) =>
+        this.claim(call, ordered, ringAll, record),
       offered: (call, offer, username) =>
         this.callOffers.deliver(call, offer.staffId, offer.offerId, username, offer.presence),
       // The max-wait job is idempotent (one job id per leg), so it need not delay the claim.
@@ -82,13 +96,19 @@ export class CallRoutingService {
    * if no call is waiting for them, a request. Calls come first: a caller is on the line.
    */
   async drainWaitingFor(userId: string): Promise<void> {
-    for (const callId of await this.waiting.waitingCallsFor(userId)) {
+    const { calls, requests } = await this.waiting.waitingWorkFor(
+      userId,
+      this.config.routing.maxOpenRequests,
+    );
+    for (const callId of calls) {
       const offered = await this.routeCall(callId, 'staff-available');
       if (offered.includes(userId)) return;
-      const me = await this.presence.get(userId);
+      // A plain read: the ORM's entity and its user would be hydrated here once per waiting call.
+      const me = await this.staff.standing(this.sql, userId);
       if (me.status !== 'available' || me.state !== 'idle') return;
     }
-    await this.requests.drainFor(userId);
+    // Read before the calls were routed: only trusted as they were when no call was waiting.
+    await this.requests.drainFor(userId, calls.length === 0 ? requests : undefined);
   }
 
   async drainAll(userIds: readonly string[]): Promise<void> {
@@ -98,7 +118,8 @@ export class CallRoutingService {
   /**
    * Under the call's row lock, and only while the call waits with no pending offer, claims the
    * first person of `ordered` who is still free (every one of them for ring-all) and inserts the
-   * offers, in one transaction. People whose row another transaction holds are skipped rather
+   * offers: one statement (OffersRepository.claimCall), so one round trip and no transaction
+   * left open between them. People whose row another transaction holds are skipped rather
    * than waited for: whatever that transaction does either leaves them unable to take a call or
    * ends in a reaction that offers them the waiting calls (accept, release, status change).
    */
@@ -106,19 +127,32 @@ export class CallRoutingService {
     call: RoutableCall,
     ordered: readonly string[],
     ringAll: boolean,
+    record?: { decision: RoutingDecision; trigger: string },
     attempt = 1,
   ): Promise<ClaimedOffer[]> {
+    const decision = record
+      ? decisionInsert(
+          'call',
+          call.id,
+          record.decision,
+          record.trigger,
+          `coalesce((select jsonb_agg(c.user_id order by c.ord) from claimed c
+                      join offered f on f.staff_id = c.user_id), '[]'::jsonb)`,
+        )
+      : undefined;
     try {
-      return await this.sql.transaction(async (tx) => {
-        const locked = await this.offers.lockCall(tx, call.id);
-        if (!locked || !isWaiting(locked)) return [];
-        return this.offers.claimCall(tx, call.id, ordered, ringAll);
-      });
+      return await this.offers.claimCall(this.sql, call.id, ordered, ringAll, decision);
     } catch (err) {
-      // The lock makes both rare: the call or a person was offered elsewhere, nothing changed.
-      if (isUniqueViolation(err, 'offers_one_pending_per_item')) return [];
+      // The lock makes both rare: the call or a person was offered elsewhere, nothing changed
+      // (the decision's insert failed with the statement: recorded on its own).
+      if (isUniqueViolation(err, 'offers_one_pending_per_item')) {
+        if (record) {
+          await this.repo.recordDecision('call', call.id, record.decision, record.trigger, []);
+        }
+        return [];
+      }
       if (isUniqueViolation(err, 'offers_one_pending_call_per_staff') && attempt < 3) {
-        return this.claim(call, ordered, ringAll, attempt + 1);
+        return this.claim(call, ordered, ringAll, record, attempt + 1);
       }
       throw err;
     }

@@ -69,10 +69,9 @@ export class CallsLedgerAdapter extends CallLedger {
 
   private async recordBatch(batch: PendingEvent[]): Promise<void> {
     try {
-      const results = await RequestContext.create(this.orm.em, () =>
-        this.steps.record(
-          batch.map(({ callId, event: { note, ...step } }) => ({ callId, step, note })),
-        ),
+      // Lean SQL only (no ORM context to fork): the outbox reactions it starts get their own.
+      const results = await this.steps.record(
+        batch.map(({ callId, event: { note, ...step } }) => ({ callId, step, note })),
       );
       batch.forEach((p, i) => {
         const result = results[i];

@@ -7,6 +7,7 @@ import { pgArray } from '@/database/pg-array';
 import { PresenceRow, staffStateSql, Tx } from '@/modules/staff/staff-state.repository';
 import { inOfferOrder } from '@/modules/routing/offer-claims';
 import type { ClaimedOffer } from '@/modules/routing/routing-pipeline';
+import { WAITING_OUTCOMES, WAITING_STATUSES } from '@/modules/routing/routing.repository';
 
 export interface LockedCall {
   status: string;
@@ -83,22 +84,33 @@ export class OffersRepository {
 
   /**
    * Claims the first of `ordered` who can take a call (all of them for ring-all) and inserts
-   * their offers, in one statement started after the call's lock is held: it sees an offer
-   * another process made under the same lock just before, and an accept that committed before
-   * the call's `answered` step was recorded. Rows another transaction holds are skipped.
+   * their offers, in one statement that is its own transaction: it first locks the call row, and
+   * only while the call waits (checked again on the newest row version once a lock wait ends),
+   * so it serialises with every other claim, withdrawal and step of the call. Its snapshot may
+   * predate a claim it waited for; the partial unique indexes (one pending offer per call, one
+   * pending call per person) then fail it as a whole, and the person's `offered` state with it.
+   * People whose row another transaction holds are skipped; a person's row, once locked, is
+   * checked again on its newest version, so nobody is claimed twice. `decision`: the routing
+   * decision's insert (decisionInsert), recorded by the same statement with whom it offered.
    */
   async claimCall(
     tx: Tx,
     callId: string,
     ordered: readonly string[],
     ringAll: boolean,
+    decision?: { sql: string; bindings: readonly unknown[] },
   ): Promise<ClaimedOffer[]> {
     const rows = await tx.execute<{ staff_id: string; id: string; presence: PresenceRow }[]>(
-      `with pick as (
+      `with waiting as (
+         select c.id from calls c
+          where c.id = ? and c.status = any(?::text[]) and c.outcome = any(?::text[])
+            for update
+       ), pick as (
          select s.user_id, t.ord
            from unnest(?::uuid[]) with ordinality as t(user_id, ord)
            join staff_presence s on s.user_id = t.user_id
-          where ${staffStateSql.claimable('s', 'call')}
+          where exists (select 1 from waiting)
+            and ${staffStateSql.claimable('s', 'call')}
             and not exists (select 1 from offers o where o.item_id = ? and o.status = 'pending')
             and not exists (select 1 from staff_presence h where h.current_call_id = ?)
           order by t.ord
@@ -114,11 +126,14 @@ export class OffersRepository {
                 now() + make_interval(secs => ?)
            from claimed order by claimed.ord
          returning staff_id, id
-       )
+       )${decision ? `, decision as (${decision.sql})` : ''}
        select o.staff_id, o.id,
               (select row_to_json(x) from (select ${staffStateSql.presenceColumns('c')}) x) as presence
          from offered o join claimed c on c.user_id = o.staff_id`,
       [
+        callId,
+        pgArray(WAITING_STATUSES),
+        pgArray(WAITING_OUTCOMES),
         pgArray(ordered),
         callId,
         callId,
@@ -126,6 +141,7 @@ export class OffersRepository {
         callId,
         ringAll ? randomUUID() : null,
         this.config.routing.offerTimeoutCallSeconds,
+        ...(decision ? decision.bindings : []),
       ],
     );
     return inOfferOrder(rows, ordered);

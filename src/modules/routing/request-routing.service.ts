@@ -133,12 +133,11 @@ export class RequestRoutingService {
    * Someone may have room for a request: the waiting requests of their queues are routed in
    * serving order until one is offered to them. Each is routed by its queue's strategy, so a
    * request may go to someone else who has waited longer; the loop then tries the next.
+   * `read`: the waiting requests when the caller has just read them (WaitingWorkRepository).
    */
-  async drainFor(userId: string): Promise<void> {
-    const waiting = await this.waiting.waitingRequestsFor(
-      userId,
-      this.config.routing.maxOpenRequests,
-    );
+  async drainFor(userId: string, read?: readonly string[]): Promise<void> {
+    const waiting =
+      read ?? (await this.waiting.waitingRequestsFor(userId, this.config.routing.maxOpenRequests));
     for (const requestId of waiting) {
       const offered = await this.routeRequest(requestId, 'staff-available');
       if (offered.includes(userId)) return;

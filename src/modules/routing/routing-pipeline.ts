@@ -30,11 +30,28 @@ export interface RoutingKind<I extends PipelineItem> {
   load(id: string): Promise<I | null>;
   /** The queue's members as routing weighs them, and who must not be offered this item again. */
   candidates(id: string): Promise<{ candidates: Candidate[]; excluded: Set<string> }>;
+  /**
+   * `load` and `candidates` in one round trip, when the kind can read both together; the
+   * pipeline then calls neither.
+   */
+  loadWithCandidates?(
+    id: string,
+  ): Promise<{ item: I; candidates: Candidate[]; excluded: Set<string> } | null>;
   /** Still waiting for someone and not being offered right now. */
   routable(item: I): boolean;
   workItem(item: I): WorkItem;
   /** The atomic claim in PostgreSQL: who of `ordered` was offered the item (none, one, all). */
   claim(item: I, ordered: readonly string[], ringAll: boolean): Promise<ClaimedOffer[]>;
+  /**
+   * `claim` that also records the decision, with whom it offered, in the claim's own statement;
+   * the pipeline then does not record it. Only called when someone was ordered.
+   */
+  claimAndRecord?(
+    item: I,
+    ordered: readonly string[],
+    ringAll: boolean,
+    record: { decision: RoutingDecision; trigger: string },
+  ): Promise<ClaimedOffer[]>;
   /** The offer reaches the person (timeout, socket, console, the item's log). */
   offered(item: I, offer: ClaimedOffer, username: string | undefined): Promise<unknown>;
   /** Runs beside the claim (e.g. the call's max-wait timer). */
@@ -81,11 +98,14 @@ export class RoutingPipeline {
     trigger: string,
     now: () => Date = () => new Date(),
   ): Promise<string[]> {
-    const [item, { candidates, excluded }] = await Promise.all([
-      hooks.load(id),
-      hooks.candidates(id),
-    ]);
-    if (!item || item.queueId === null || item.strategy === null || !hooks.routable(item)) {
+    const loaded = hooks.loadWithCandidates
+      ? await hooks.loadWithCandidates(id)
+      : await Promise.all([hooks.load(id), hooks.candidates(id)]).then(([item, members]) =>
+          item ? { item, ...members } : null,
+        );
+    if (!loaded) return [];
+    const { item, candidates, excluded } = loaded;
+    if (item.queueId === null || item.strategy === null || !hooks.routable(item)) {
       return [];
     }
     const queueId = item.queueId;
@@ -99,15 +119,20 @@ export class RoutingPipeline {
       excluded,
       roundRobinCursor: roundRobin ? await this.cursors.get(hooks.kind, queueId) : null,
     });
+    const recorded = hooks.claimAndRecord !== undefined && decision.ordered.length > 0;
     const [claimed] = await Promise.all([
-      decision.ordered.length === 0 ? [] : hooks.claim(item, decision.ordered, decision.ringAll),
+      decision.ordered.length === 0
+        ? []
+        : hooks.claimAndRecord
+          ? hooks.claimAndRecord(item, decision.ordered, decision.ringAll, { decision, trigger })
+          : hooks.claim(item, decision.ordered, decision.ringAll),
       hooks.alongside?.(item),
     ]);
     const offeredTo = claimed.map((c) => c.staffId);
     const usernames = new Map(candidates.map((c) => [c.staffId, c.username]));
     await Promise.all([
       ...claimed.map((c) => hooks.offered(item, c, usernames.get(c.staffId))),
-      this.log.recordDecision(hooks.kind, item.id, decision, trigger, offeredTo),
+      recorded ? null : this.log.recordDecision(hooks.kind, item.id, decision, trigger, offeredTo),
       offeredTo.length > 0 && roundRobin
         ? this.cursors.set(hooks.kind, queueId, offeredTo[0])
         : null,

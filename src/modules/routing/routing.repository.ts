@@ -102,13 +102,13 @@ interface CandidateRow {
   status: Candidate['status'] | null;
   state: Candidate['state'] | null;
   skill_level: number;
-  idle_since: Date | null;
+  idle_since: Date | string | null;
   open_calls: number;
-  /** bigint: node-postgres returns it as a string. */
-  open_requests: string | null;
+  /** bigint: node-postgres returns it as a string (JSON: a number). */
+  open_requests: string | number | null;
   calls_today: number | null;
-  last_offered_at: Date | null;
-  cooldown_until: Date | null;
+  last_offered_at: Date | string | null;
+  cooldown_until: Date | string | null;
   excluded: boolean;
 }
 
@@ -134,6 +134,127 @@ export function isClosed(call: { status: string }): boolean {
   return CLOSED_STATUSES.includes(call.status);
 }
 
+/** The columns of a RoutableCall (`c`: calls), for CALL_FROM. */
+const CALL_SQL = `select c.id, c.external_id, c.status, c.outcome, c.queue_id, q.code as queue_code, q.strategy,
+              q.max_wait_seconds, q.wrap_up_seconds, c.priority, c.arrived_at, c.queued_at,
+              cl.curator_id, c.client_id, c.contact_id, c.from_number, c.transfers,
+              case when c.transfers > 0 then
+                (select max(e.at) from call_events e where e.call_id = c.id and e.type = 'transferred')
+              end as transferred_at,
+              exists (select 1 from offers o where o.item_id = c.id and o.status = 'pending') as pending_offer`;
+const CALL_FROM = `from calls c
+         left join queues q on q.id = c.queue_id
+         left join clients cl on cl.id = c.client_id`;
+
+/**
+ * The members of a queue as routing weighs them (rows of CandidateRow), for the caller's
+ * `where` on `m.queue_id`; `kind` and `itemId` are SQL (a placeholder or a column). Open
+ * requests count with a pending offer of one: accepting it would add it. A call needs them only
+ * to rank by least-busy; counting them for 200 members on every call is not free.
+ */
+function candidatesSql(kind: string, itemId: string): string {
+  return `select u.id as staff_id, u.username, p.status, p.state, m.skill_level, p.idle_since,
+              case when p.current_call_id is null then 0 else 1 end as open_calls,
+              case when ${kind} = 'request' or q.strategy = 'least-busy' then
+                (select count(*) from requests r where r.current_assignee_id = u.id and r.status = 'open')
+                + (select count(*) from offers o where o.staff_id = u.id and o.kind = 'request' and o.status = 'pending')
+              else 0 end as open_requests,
+              p.last_offered_at, p.cooldown_until,
+              case when p.calls_today_date = (now() at time zone 'utc')::date then p.calls_today else 0 end as calls_today,
+              x.staff_id is not null as excluded
+         from queue_members m
+         join users u on u.id = m.user_id and u.active
+         left join staff_presence p on p.user_id = u.id
+         left join (select distinct o.staff_id from offers o
+                     where o.item_id = ${itemId} and o.status in ('declined', 'expired', 'accepted')) x
+           on x.staff_id = u.id
+         join queues q on q.id = m.queue_id`;
+}
+
+/** Dates come as Date from a row and as text from JSON: both go through new Date. */
+function dateOrNull(value: Date | string | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
+function callOf(row: CallRow): RoutableCall {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    status: row.status,
+    outcome: row.outcome,
+    queueId: row.queue_id,
+    queueCode: row.queue_code,
+    strategy: row.strategy,
+    maxWaitSeconds: row.max_wait_seconds ?? 300,
+    wrapUpSeconds: row.wrap_up_seconds ?? 0,
+    priority: row.priority,
+    arrivedAt: new Date(row.arrived_at),
+    queuedAt: dateOrNull(row.queued_at),
+    curatorId: row.curator_id,
+    clientId: row.client_id,
+    contactId: row.contact_id,
+    fromNumber: row.from_number,
+    transfers: row.transfers,
+    transferredAt: dateOrNull(row.transferred_at),
+    pendingOffer: row.pending_offer,
+  };
+}
+
+function candidatesOf(rows: readonly CandidateRow[]): {
+  candidates: Candidate[];
+  excluded: Set<string>;
+} {
+  const candidates = rows.map((r) => ({
+    staffId: r.staff_id,
+    username: r.username,
+    status: r.status ?? 'offline',
+    state: r.state ?? 'idle',
+    skillLevel: r.skill_level,
+    idleSince: dateOrNull(r.idle_since),
+    openCalls: Number(r.open_calls),
+    openRequests: Number(r.open_requests ?? 0),
+    callsHandledToday: r.calls_today ?? 0,
+    lastOfferedAt: dateOrNull(r.last_offered_at),
+    cooldownUntil: dateOrNull(r.cooldown_until),
+  }));
+  return { candidates, excluded: new Set(rows.filter((r) => r.excluded).map((r) => r.staff_id)) };
+}
+
+/**
+ * The decision's INSERT, for a statement of its own or as a data-modifying CTE of the claim's
+ * statement (one round trip fewer per offer). `offeredToSql` is a jsonb expression: a
+ * placeholder (bound after `bindings`) or the claim's own rows.
+ */
+export function decisionInsert(
+  kind: WorkItemKind,
+  itemId: string,
+  decision: DecisionToRecord,
+  trigger: string,
+  offeredToSql: string,
+): { sql: string; bindings: unknown[] } {
+  const waiting =
+    decision.ordered.length > 0
+      ? `${decision.reason}; nobody could be claimed, waiting`
+      : decision.reason;
+  return {
+    sql: `insert into routing_decisions (id, item_id, kind, at, strategy, trigger, candidates, ordered, offered_to, reason)
+          select ?, ?, ?, now(), ?, ?, ?::jsonb, ?::jsonb, o.offered_to,
+                 case when jsonb_array_length(o.offered_to) = 0 then ? else ? end
+            from (select ${offeredToSql} as offered_to) o`,
+    bindings: [
+      randomUUID(),
+      itemId,
+      kind,
+      decision.strategy,
+      trigger,
+      JSON.stringify({ rejected: decision.rejected }),
+      JSON.stringify(decision.ordered),
+      waiting,
+      decision.reason,
+    ],
+  };
+}
+
 /** The reads routing needs, each one indexed query, and the decision log. */
 @Injectable()
 export class RoutingRepository extends DecisionLog {
@@ -151,43 +272,31 @@ export class RoutingRepository extends DecisionLog {
   }
 
   async loadCall(callId: string): Promise<RoutableCall | null> {
-    const rows = await this.sql.execute<CallRow[]>(
-      `select c.id, c.external_id, c.status, c.outcome, c.queue_id, q.code as queue_code, q.strategy,
-              q.max_wait_seconds, q.wrap_up_seconds, c.priority, c.arrived_at, c.queued_at,
-              cl.curator_id, c.client_id, c.contact_id, c.from_number, c.transfers,
-              case when c.transfers > 0 then
-                (select max(e.at) from call_events e where e.call_id = c.id and e.type = 'transferred')
-              end as transferred_at,
-              exists (select 1 from offers o where o.item_id = c.id and o.status = 'pending') as pending_offer
-         from calls c
-         left join queues q on q.id = c.queue_id
-         left join clients cl on cl.id = c.client_id
+    const rows = await this.sql.execute<CallRow[]>(`${CALL_SQL} ${CALL_FROM} where c.id = ?`, [
+      callId,
+    ]);
+    return rows[0] ? callOf(rows[0]) : null;
+  }
+
+  /**
+   * loadCall and candidatesFor(call) in one round trip: the members come as one JSON column
+   * beside the call's row. This runs for every routing decision of a call.
+   */
+  async loadCallWithCandidates(
+    callId: string,
+  ): Promise<{ call: RoutableCall; candidates: Candidate[]; excluded: Set<string> } | null> {
+    const rows = await this.sql.execute<(CallRow & { members: CandidateRow[] | null })[]>(
+      `${CALL_SQL},
+              (select json_agg(x) from (
+                 ${candidatesSql("'call'", 'c.id')} where m.queue_id = c.queue_id
+              ) x) as members
+         ${CALL_FROM}
         where c.id = ?`,
       [callId],
     );
     const row = rows[0];
     if (!row) return null;
-    return {
-      id: row.id,
-      externalId: row.external_id,
-      status: row.status,
-      outcome: row.outcome,
-      queueId: row.queue_id,
-      queueCode: row.queue_code,
-      strategy: row.strategy,
-      maxWaitSeconds: row.max_wait_seconds ?? 300,
-      wrapUpSeconds: row.wrap_up_seconds ?? 0,
-      priority: row.priority,
-      arrivedAt: new Date(row.arrived_at),
-      queuedAt: row.queued_at ? new Date(row.queued_at) : null,
-      curatorId: row.curator_id,
-      clientId: row.client_id,
-      contactId: row.contact_id,
-      fromNumber: row.from_number,
-      transfers: row.transfers,
-      transferredAt: row.transferred_at ? new Date(row.transferred_at) : null,
-      pendingOffer: row.pending_offer,
-    };
+    return { call: callOf(row), ...candidatesOf(row.members ?? []) };
   }
 
   async loadRequest(requestId: string): Promise<RoutableRequest | null> {
@@ -233,42 +342,12 @@ export class RoutingRepository extends DecisionLog {
     itemId: string,
     kind: WorkItemKind = 'call',
   ): Promise<{ candidates: Candidate[]; excluded: Set<string> }> {
-    // Open requests count with a pending offer of one: accepting it would add it. A call needs
-    // them only to rank by least-busy; counting them for 200 members on every call is not free.
     const rows = await this.sql.execute<CandidateRow[]>(
-      `select u.id as staff_id, u.username, p.status, p.state, m.skill_level, p.idle_since,
-              case when p.current_call_id is null then 0 else 1 end as open_calls,
-              case when ? = 'request' or q.strategy = 'least-busy' then
-                (select count(*) from requests r where r.current_assignee_id = u.id and r.status = 'open')
-                + (select count(*) from offers o where o.staff_id = u.id and o.kind = 'request' and o.status = 'pending')
-              else 0 end as open_requests,
-              p.last_offered_at, p.cooldown_until,
-              case when p.calls_today_date = (now() at time zone 'utc')::date then p.calls_today else 0 end as calls_today,
-              x.staff_id is not null as excluded
-         from queue_members m
-         join users u on u.id = m.user_id and u.active
-         left join staff_presence p on p.user_id = u.id
-         left join (select distinct o.staff_id from offers o
-                     where o.item_id = ? and o.status in ('declined', 'expired', 'accepted')) x
-           on x.staff_id = u.id
-         join queues q on q.id = m.queue_id
+      `${candidatesSql('?', '?')}
         where m.queue_id = (select i.queue_id from ${ITEM_TABLES[kind]} i where i.id = ?)`,
       [kind, itemId, itemId],
     );
-    const candidates = rows.map((r) => ({
-      staffId: r.staff_id,
-      username: r.username,
-      status: r.status ?? 'offline',
-      state: r.state ?? 'idle',
-      skillLevel: r.skill_level,
-      idleSince: r.idle_since ? new Date(r.idle_since) : null,
-      openCalls: Number(r.open_calls),
-      openRequests: Number(r.open_requests ?? 0),
-      callsHandledToday: r.calls_today ?? 0,
-      lastOfferedAt: r.last_offered_at ? new Date(r.last_offered_at) : null,
-      cooldownUntil: r.cooldown_until ? new Date(r.cooldown_until) : null,
-    }));
-    return { candidates, excluded: new Set(rows.filter((r) => r.excluded).map((r) => r.staff_id)) };
+    return candidatesOf(rows);
   }
 
   /** Took the call at some point: answered it, or accepted an offer of it. */
@@ -308,24 +387,7 @@ export class RoutingRepository extends DecisionLog {
     trigger: string,
     offeredTo: readonly string[],
   ): Promise<void> {
-    const reason =
-      offeredTo.length === 0 && decision.ordered.length > 0
-        ? `${decision.reason}; nobody could be claimed, waiting`
-        : decision.reason;
-    await this.sql.execute(
-      `insert into routing_decisions (id, item_id, kind, at, strategy, trigger, candidates, ordered, offered_to, reason)
-       values (?, ?, ?, now(), ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)`,
-      [
-        randomUUID(),
-        itemId,
-        kind,
-        decision.strategy,
-        trigger,
-        JSON.stringify({ rejected: decision.rejected }),
-        JSON.stringify(decision.ordered),
-        JSON.stringify(offeredTo),
-        reason,
-      ],
-    );
+    const { sql, bindings } = decisionInsert(kind, itemId, decision, trigger, '?::jsonb');
+    await this.sql.execute(sql, [...bindings, JSON.stringify(offeredTo)]);
   }
 }

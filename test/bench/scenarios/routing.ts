@@ -120,6 +120,28 @@ async function callStatuses(api: Api, token: string, lineCode: string, prefix: s
   }
 }
 
+/** Polls the bench database until `count` calls whose external id starts with `prefix` ended. */
+async function steadyCallsEnded(
+  ctx: ScenarioContext,
+  prefix: string,
+  count: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ended = await ctx.sut.sql(async (client) => {
+      const res = await client.query<{ n: number }>(
+        `select count(*)::int as n from calls where external_id like $1 and ended_at is not null`,
+        [`${prefix}%`],
+      );
+      return res.rows[0]?.n ?? 0;
+    });
+    if (ended >= count) return true;
+    if (Date.now() > until) return false;
+    await sleep(250);
+  }
+}
+
 function staffProcesses(ctx: ScenarioContext, label: string, count: number): LoadProcess[] {
   return Array.from({ length: count }, (_, i) => ctx.fork('load/routing-staff', `${label}-${i}`));
 }
@@ -229,6 +251,13 @@ export const routingScenario: Scenario = {
         600_000,
       );
       await sleep(params.holdMs + (ctx.quick ? 1_500 : 3_000));
+      // On a loaded machine calls may still be ringing or talking here: the per-call figures
+      // would then leave out their accept, hang-up and release. Read straight from the database
+      // (not through the API, whose statements are being counted) until every call has ended.
+      const settled = await steadyCallsEnded(ctx, `${tag}s-`, steadySent.sent.length, 60_000);
+      if (!settled) ctx.progress('steady: not every call ended within 60 s; per-call figures low');
+      // The hang-up's reactions (release, drain) run just after its commit.
+      await sleep(500);
       const windowEnd = await sampleAll([apiServer, workerServer]);
       const steadyTaken = await takeAll(procs);
       const sentCalls = steadySent.sent.length;

@@ -301,6 +301,54 @@ describe('PBX history import (e2e)', () => {
     expect(await eventCount(direct.where)).toEqual(await eventCount(general.where));
   });
 
+  it('redoes a batch through the general path when an event id is already stored under another call', async () => {
+    const { where } = await place('taken');
+    const ingest = ctx.get(CallIngestService);
+    const at = new Date(`${DAY}T13:00:00Z`);
+    const event = (callId: string, id: string, type: IncomingCallEvent['type'], s: number) => ({
+      id,
+      callId,
+      type,
+      at: new Date(at.getTime() + s * 1000),
+      line: 'pbx',
+      queue: where.queue,
+      agent: null,
+      from: '+12015550117',
+      to: null,
+    });
+    // An HTTP client may name its event ids freely: this one is what the import derives for
+    // another call's arrival.
+    await ingest.ingest(
+      [event(`${where.prefix}.other`, `pbx:${where.prefix}.1:arrived`, 'arrived', 0)],
+      {
+        source: 'telephony',
+      },
+    );
+    const result = await ingest.ingest(
+      [
+        event(`${where.prefix}.1`, `pbx:${where.prefix}.1:arrived`, 'arrived', 0),
+        event(`${where.prefix}.1`, `pbx:${where.prefix}.1:queued`, 'queued', 0),
+        event(`${where.prefix}.2`, `pbx:${where.prefix}.2:arrived`, 'arrived', 5),
+      ],
+      { source: 'telephony', rebuildsStats: true, mostlyNew: true },
+    );
+    expect(result.statuses).toEqual(['duplicate', 'accepted', 'accepted']);
+    const rows: { external_id: string; event_count: number; status: string }[] = await ctx
+      .get(MikroORM)
+      .em.fork()
+      .getConnection()
+      .execute(
+        `select "external_id", "event_count", "status" from "calls"
+          where "external_id" like ? order by "external_id"`,
+        [`${where.prefix}.%`],
+      );
+    expect(rows).toEqual([
+      { external_id: `${where.prefix}.1`, event_count: 1, status: 'queued' },
+      { external_id: `${where.prefix}.2`, event_count: 1, status: 'arrived' },
+      { external_id: `${where.prefix}.other`, event_count: 1, status: 'arrived' },
+    ]);
+  });
+
   it('reads CDR Master.csv with and without the user field', async () => {
     const { line, where } = await place('cdr');
     const id = (n: number) => `${where.prefix}.${n}`;

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { CallIngestService } from '@/modules/calls/call-ingest.service';
+import type { IncomingCallEvent } from '@/modules/calls/telephony-event';
 import type { LineDto } from '@/modules/directory/dto/line.dto';
 import type { QueueDto } from '@/modules/directory/dto/queue.dto';
 import { HistoryImportModule } from '@/modules/pbx/import/history-import.module';
@@ -13,7 +15,15 @@ import {
   ImportRefused,
   ImportReport,
 } from '@/modules/pbx/import/history-import.service';
-import { createLine, createQueue, uniqueSuffix } from '@test/factories/directory.factory';
+import { parseQueueLogLine, QueueLogMapper } from '@/modules/pbx/import/queue-log.mapper';
+import { PbxLineMap } from '@/modules/pbx/pbx-names';
+import {
+  createClient,
+  createLine,
+  createQueue,
+  randomUsPhone,
+  uniqueSuffix,
+} from '@test/factories/directory.factory';
 import {
   callsCsv,
   HistoryCall,
@@ -190,6 +200,153 @@ describe('PBX history import (e2e)', () => {
     expect(again.from).toBeNull();
     const dry = await run({ format: 'queue_log', files: [path], dryRun: true });
     expect(dry).toMatchObject({ stored: 0, duplicates: 0, events: first.events });
+  });
+
+  it('writes new calls in their final state exactly as the general ingest path does', async () => {
+    const general = await place('gp');
+    const direct = await place('np');
+    const caller = randomUsPhone().e164;
+    const client = await createClient(app, admin, { phones: [caller] });
+    // An extension nobody has: recorded as an unmapped code, as often on either path.
+    const stranger = (p: HistoryPlace) => `9${p.prefix.replace(/\D/g, '').slice(0, 6)}`;
+    const callsAt = (p: HistoryPlace): HistoryCall[] => [
+      ...calls(),
+      { enter: 12 * 3600, outcome: 'answered', wait: 3, talk: 60, agent: ext.a, from: caller },
+      {
+        enter: 12 * 3600 + 30,
+        outcome: 'answered',
+        wait: 8,
+        talk: 40,
+        agent: ext.b,
+        missedBy: stranger(p),
+        from: '+12015550116',
+      },
+    ];
+    const eventsOf = (p: HistoryPlace, line: LineDto): IncomingCallEvent[] => {
+      const mapper = new QueueLogMapper(
+        new PbxLineMap([{ code: line.code, number: line.number }], 'US', 'pbx'),
+        'UTC',
+      );
+      const events: IncomingCallEvent[] = [];
+      for (const text of queueLog(callsAt(p), p)) {
+        const record = parseQueueLogLine(text);
+        const mapped = typeof record === 'string' ? null : mapper.map(record);
+        if (mapped?.kind === 'events') events.push(...mapped.events);
+      }
+      return [...events, ...mapper.finish()];
+    };
+    const ingest = ctx.get(CallIngestService);
+    const feed = async (events: IncomingCallEvent[], size: number, mostlyNew: boolean) => {
+      const statuses: string[] = [];
+      for (let i = 0; i < events.length; i += size) {
+        const result = await ingest.ingest(events.slice(i, i + size), {
+          source: 'telephony',
+          rebuildsStats: true,
+          mostlyNew,
+        });
+        statuses.push(...result.statuses);
+      }
+      return statuses;
+    };
+    // Batches of 3 and 4 events cut calls in two, so on the direct path a call inserted in its
+    // final state by one batch gets its later events through the general path in the next.
+    const viaGeneral = eventsOf(general.where, general.line);
+    const viaDirect = eventsOf(direct.where, direct.line);
+    expect(await feed(viaGeneral, 3, false)).not.toContain('duplicate');
+    expect(await feed(viaDirect, 4, true)).not.toContain('duplicate');
+
+    const sql = ctx.get(MikroORM).em.fork().getConnection();
+    const rowsOf = async (p: HistoryPlace, line: LineDto, queue: QueueDto) => {
+      const rows: Record<string, unknown>[] = await sql.execute(
+        `select * from "calls" where "external_id" like ? order by "external_id"`,
+        [`${p.prefix}.%`],
+      );
+      return rows.map(({ id: _id, external_id, created_at: _c, updated_at: _u, ...rest }) => ({
+        from_number: rest.from_number,
+        client_id: rest.client_id,
+        ...rest,
+        call: String(external_id).slice(p.prefix.length),
+        line_code: rest.line_code === line.code ? 'LINE' : rest.line_code,
+        line_id: rest.line_id === line.id ? 'LINE' : rest.line_id,
+        queue_code: rest.queue_code === p.queue ? 'QUEUE' : rest.queue_code,
+        queue_id: rest.queue_id === queue.id ? 'QUEUE' : rest.queue_id,
+        last_agent_code: rest.last_agent_code === stranger(p) ? 'STRANGER' : rest.last_agent_code,
+      }));
+    };
+    const generalRows = await rowsOf(general.where, general.line, general.queue);
+    expect(generalRows).toHaveLength(7);
+    expect(generalRows.find((r) => r.from_number === caller)).toMatchObject({
+      client_id: client.id,
+    });
+    expect(await rowsOf(direct.where, direct.line, direct.queue)).toEqual(generalRows);
+    const eventCount = (p: HistoryPlace): Promise<{ n: number }[]> =>
+      sql.execute(
+        `select count(*)::int as "n" from "call_events" e join "calls" c on c."id" = e."call_id"
+          where c."external_id" like ?`,
+        [`${p.prefix}.%`],
+      );
+    expect(await eventCount(direct.where)).toEqual(await eventCount(general.where));
+    const strangerSeen = (p: HistoryPlace): Promise<{ seen_count: number }[]> =>
+      sql.execute(
+        `select "seen_count" from "unmapped_codes" where "kind" = 'agent' and "code" = ?`,
+        [stranger(p)],
+      );
+    expect(await strangerSeen(direct.where)).toEqual(await strangerSeen(general.where));
+    expect(await strangerSeen(direct.where)).toEqual([{ seen_count: 1 }]);
+
+    // Again, in one batch and in small ones: every event is a duplicate, no row moves.
+    expect(new Set(await feed(viaDirect, viaDirect.length, true))).toEqual(new Set(['duplicate']));
+    expect(new Set(await feed(viaDirect, 4, true))).toEqual(new Set(['duplicate']));
+    expect(await rowsOf(direct.where, direct.line, direct.queue)).toEqual(generalRows);
+    expect(await eventCount(direct.where)).toEqual(await eventCount(general.where));
+  });
+
+  it('redoes a batch through the general path when an event id is already stored under another call', async () => {
+    const { where } = await place('taken');
+    const ingest = ctx.get(CallIngestService);
+    const at = new Date(`${DAY}T13:00:00Z`);
+    const event = (callId: string, id: string, type: IncomingCallEvent['type'], s: number) => ({
+      id,
+      callId,
+      type,
+      at: new Date(at.getTime() + s * 1000),
+      line: 'pbx',
+      queue: where.queue,
+      agent: null,
+      from: '+12015550117',
+      to: null,
+    });
+    // An HTTP client may name its event ids freely: this one is what the import derives for
+    // another call's arrival.
+    await ingest.ingest(
+      [event(`${where.prefix}.other`, `pbx:${where.prefix}.1:arrived`, 'arrived', 0)],
+      {
+        source: 'telephony',
+      },
+    );
+    const result = await ingest.ingest(
+      [
+        event(`${where.prefix}.1`, `pbx:${where.prefix}.1:arrived`, 'arrived', 0),
+        event(`${where.prefix}.1`, `pbx:${where.prefix}.1:queued`, 'queued', 0),
+        event(`${where.prefix}.2`, `pbx:${where.prefix}.2:arrived`, 'arrived', 5),
+      ],
+      { source: 'telephony', rebuildsStats: true, mostlyNew: true },
+    );
+    expect(result.statuses).toEqual(['duplicate', 'accepted', 'accepted']);
+    const rows: { external_id: string; event_count: number; status: string }[] = await ctx
+      .get(MikroORM)
+      .em.fork()
+      .getConnection()
+      .execute(
+        `select "external_id", "event_count", "status" from "calls"
+          where "external_id" like ? order by "external_id"`,
+        [`${where.prefix}.%`],
+      );
+    expect(rows).toEqual([
+      { external_id: `${where.prefix}.1`, event_count: 1, status: 'queued' },
+      { external_id: `${where.prefix}.2`, event_count: 1, status: 'arrived' },
+      { external_id: `${where.prefix}.other`, event_count: 1, status: 'arrived' },
+    ]);
   });
 
   it('reads CDR Master.csv with and without the user field', async () => {

@@ -13,12 +13,13 @@ const CLI = 'dist/src/modules/pbx/cli/history-import.cli.js';
 /**
  * A queue_log of `calls` calls, a call every 3 s over 8 queues and 20 agents: DID, ENTERQUEUE,
  * a RINGNOANSWER for one call in three, CONNECT and COMPLETECALLER, or ABANDON for one in eight;
- * and agent-session noise (PAUSE/UNPAUSE) every tenth call, as a real log has.
+ * and agent-session noise (PAUSE/UNPAUSE) every tenth call, as a real log has. One call's lines
+ * at a time, so a file of any size can be written from it (test/bench/tools/queue-log-file.ts).
  */
-function queueLog(calls: number, tag: string): string[] {
+export function* queueLogCalls(calls: number, tag: string): Generator<string[]> {
   const start = Date.parse('2025-06-02T06:00:00Z') / 1000;
-  const lines: string[] = [];
   for (let n = 0; n < calls; n++) {
+    const lines: string[] = [];
     const t = start + n * 3;
     const id = `${tag}${t}.${n}`;
     const queue = `q${n % 8}`;
@@ -29,6 +30,7 @@ function queueLog(calls: number, tag: string): string[] {
     );
     if (n % 8 === 7) {
       lines.push(`${t + 20}|${id}|${queue}|NONE|ABANDON|1|1|20`);
+      yield lines;
       continue;
     }
     if (n % 3 === 0)
@@ -36,7 +38,13 @@ function queueLog(calls: number, tag: string): string[] {
     lines.push(`${t + 9}|${id}|${queue}|${agent}|CONNECT|9|${id}1|2`);
     lines.push(`${t + 129}|${id}|${queue}|${agent}|COMPLETECALLER|9|120|1`);
     if (n % 10 === 0) lines.push(`${t + 1}|NONE|${queue}|${agent}|PAUSE|lunch`);
+    yield lines;
   }
+}
+
+function queueLog(calls: number, tag: string): string[] {
+  const lines: string[] = [];
+  for (const call of queueLogCalls(calls, tag)) lines.push(...call);
   return lines;
 }
 

@@ -123,6 +123,7 @@ export class HistoryImportService {
       const { statuses } = await this.ingest.ingest(events, {
         source: 'telephony',
         rebuildsStats: true,
+        mostlyNew: true,
       });
       statuses.forEach((status, index) => {
         if (status === 'duplicate') {

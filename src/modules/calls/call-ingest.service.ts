@@ -70,6 +70,19 @@ export interface IngestResult {
 /** Raw SQL on the batch's transaction, with real bind parameters (arrays stay arrays). */
 type Rows = <T>(sql: string, bindings: readonly unknown[]) => Promise<T[]>;
 
+/** LeanSql: real bind parameters (arrays stay arrays), each text prepared once per connection. */
+function rowsOf(tx: LeanTx): Rows {
+  return <T>(sql: string, bindings: readonly unknown[]): Promise<T[]> =>
+    tx.execute<T[]>(sql, bindings);
+}
+
+/** What one batch's write stored: accepted event ids, call ids by external id, call changes. */
+interface BatchWritten {
+  accepted: Set<string>;
+  callIds: Map<string, string>;
+  changed: OutboxMessage<'call.changed'>[];
+}
+
 interface LockedCall {
   id: string;
   external_id: string;
@@ -249,14 +262,8 @@ export class CallIngestService {
     tx: LeanTx,
     events: IncomingCallEvent[],
     options: IngestOptions,
-  ): Promise<{
-    accepted: Set<string>;
-    callIds: Map<string, string>;
-    changed: OutboxMessage<'call.changed'>[];
-  }> {
-    // LeanSql: real bind parameters (arrays stay arrays), each text prepared once per connection.
-    const rows: Rows = <T>(sql: string, bindings: readonly unknown[]): Promise<T[]> =>
-      tx.execute<T[]>(sql, bindings);
+  ): Promise<BatchWritten> {
+    const rows = rowsOf(tx);
 
     const locked = await this.createAndLockCalls(rows, events, options);
     const callIds = new Map([...locked.values()].map((row) => [row.external_id, row.id]));
@@ -409,13 +416,8 @@ export class CallIngestService {
     tx: LeanTx,
     events: IncomingCallEvent[],
     options: IngestOptions,
-  ): Promise<{
-    accepted: Set<string>;
-    callIds: Map<string, string>;
-    changed: OutboxMessage<'call.changed'>[];
-  }> {
-    const rows: Rows = <T>(sql: string, bindings: readonly unknown[]): Promise<T[]> =>
-      tx.execute<T[]>(sql, bindings);
+  ): Promise<BatchWritten> {
+    const rows = rowsOf(tx);
     const byCall = new Map<string, IncomingCallEvent[]>();
     for (const event of events) {
       const list = byCall.get(event.callId);

@@ -1,5 +1,4 @@
 import { useSyncExternalStore } from 'react';
-import { useStoreByFrame } from '@web/api/store-by-frame';
 import { api } from '@web/api/endpoints';
 import { realtime } from '@web/api/realtime';
 import {
@@ -106,6 +105,8 @@ class ConsoleStore {
   detach(): void {
     if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
     this.refreshTimer = null;
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     this.callsDirty = true;
     this.staffDirty = true;
     this.unsubscribers.forEach((u) => u());
@@ -364,11 +365,6 @@ export function useOffers(): Offer[] {
 /** Only the staff on the board, by name. */
 export function useConsoleStaff(): Presence[] {
   return useSyncExternalStore(consoleStore.subscribe, () => consoleStore.getState().staff);
-}
-
-/** The same state, rendered at most once per frame (the wallboard: 50 staff changes a second). */
-export function useConsoleByFrame(): ConsoleState {
-  return useStoreByFrame(consoleStore.subscribe, consoleStore.getState);
 }
 
 export function useConnectionState() {

@@ -2,7 +2,7 @@ import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { useConsoleByFrame } from '@web/api/console-store';
+import { useConsole } from '@web/api/console-store';
 import { api } from '@web/api/endpoints';
 import { formatTime } from '@web/components/time';
 import { useQueues } from '@web/components/use-queues';
@@ -27,8 +27,9 @@ const byName = new Intl.Collator();
 export function WallboardPage() {
   const { t, i18n } = useTranslation();
   const live = useLive();
-  // Staff changes arrive dozens a second on a big floor: one render per frame holds them all.
-  const board = useConsoleByFrame();
+  // Staff changes arrive dozens a second on a big floor: the console store shows them together,
+  // at most every BOARD_FLUSH_MS, so one render holds them all.
+  const board = useConsole();
   const current = useSession();
   const { nameOf } = useQueues();
   const [tv, setTv] = useState(false);

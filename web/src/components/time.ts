@@ -37,6 +37,16 @@ class Clock {
 
 const clocks = new Map<number, Clock>();
 
+/** The page's clock for one period, made on first use. */
+function clockOf(everyMs: number): Clock {
+  let clock = clocks.get(everyMs);
+  if (clock === undefined) {
+    clock = new Clock(everyMs);
+    clocks.set(everyMs, clock);
+  }
+  return clock;
+}
+
 const still = () => () => undefined;
 const never = () => 0;
 
@@ -45,33 +55,19 @@ const never = () => 0;
  * With `ticking` false the component does not follow the clock (0; e.g. a tile nobody waits on).
  */
 export function useNow(everyMs = 1000, ticking = true): number {
-  let clock = clocks.get(everyMs);
-  if (clock === undefined) {
-    clock = new Clock(everyMs);
-    clocks.set(everyMs, clock);
-  }
+  const clock = clockOf(everyMs);
   return useSyncExternalStore(ticking ? clock.subscribe : still, ticking ? clock.read : never);
-}
-
-/** The shared one-second clock that ticking times on the board and the wallboard read. */
-function secondClock(): Clock {
-  let clock = clocks.get(1000);
-  if (clock === undefined) {
-    clock = new Clock(1000);
-    clocks.set(1000, clock);
-  }
-  return clock;
 }
 
 /** Whole seconds since `iso` on the shared clock: re-renders only when the figure changes. */
 export function useSecondsSince(iso: string): number {
-  const clock = secondClock();
+  const clock = clockOf(1000);
   return useSyncExternalStore(clock.subscribe, () => secondsSince(iso, clock.read()));
 }
 
 /** Whether `seconds` have passed since `iso`: re-renders once, when it becomes true. */
 export function useSecondsPassed(iso: string, seconds: number): boolean {
-  const clock = secondClock();
+  const clock = clockOf(1000);
   return useSyncExternalStore(clock.subscribe, () => secondsSince(iso, clock.read()) >= seconds);
 }
 

@@ -225,6 +225,11 @@ describe('calls (e2e)', () => {
         Date.parse(b.arrivedAt) > Date.parse(a.arrivedAt) ? [b.id] : [],
       );
       expect((await list(`line=${own.code}&to=${after}`)).items.map((c) => c.id)).toEqual([a.id]);
+      // The telephony id finds its call however many calls came after it.
+      const byExternal = await list(`externalId=${encodeURIComponent(a.externalId)}&limit=1`);
+      expect(byExternal.items.map((c) => c.id)).toEqual([a.id]);
+      expect(byExternal.total).toBe(1);
+      expect((await list('externalId=web-nobody-has-this')).items).toEqual([]);
 
       await as(receptionist.token).get('/api/calls?status=ringing').expect(400);
       await as(agent.token).get('/api/calls').expect(403);

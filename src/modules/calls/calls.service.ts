@@ -100,6 +100,7 @@ export class CallsService {
     const where = placeFilter(query);
     if (query.status !== undefined) where.status = query.status;
     if (query.outcome !== undefined) where.outcome = query.outcome;
+    if (query.externalId !== undefined) where.externalId = query.externalId;
     if (query.from !== undefined || query.to !== undefined) {
       where.arrivedAt = {
         ...(query.from !== undefined ? { $gte: new Date(query.from) } : {}),

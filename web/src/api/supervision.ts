@@ -125,8 +125,8 @@ export const supervision = {
   requestRouting: (id: string) => request<RoutingDecision[]>('GET', `/requests/${id}/routing`),
   findCall: (externalId: string) =>
     request<Page<{ id: string; externalId: string }>>('GET', '/calls', {
-      query: { limit: 200 },
-    }).then((p) => p.items.find((c) => c.externalId === externalId) ?? null),
+      query: { externalId, limit: 1 },
+    }).then((p) => p.items[0] ?? null),
 
   broadcast: (body: {
     text: string;

@@ -105,6 +105,14 @@ export class UnfinishedCallsQueryDto extends PageQueryDto {
 }
 
 export class ListCallsQueryDto extends UnfinishedCallsQueryDto {
+  @ApiPropertyOptional({
+    description: 'the telephony callId (or manual:<uuid>) exactly as the PBX sent it',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  externalId?: string;
+
   @ApiPropertyOptional({ enum: CALL_STATUSES })
   @IsOptional()
   @IsIn(CALL_STATUSES)

@@ -1,4 +1,4 @@
-import { request } from '@web/api/http';
+import { allPages, request } from '@web/api/http';
 import type {
   Call,
   DirectoryLookup,
@@ -23,10 +23,10 @@ export const api = {
   setMyStatus: (status: StaffStatus, reason?: string) =>
     request<Presence>('PUT', '/me/status', { body: reason ? { status, reason } : { status } }),
   staffPresence: () => request<Presence[]>('GET', '/staff/presence'),
-  users: () => request<Page<UserSummary>>('GET', '/users', { query: { limit: 200 } }),
+  users: () => allPages<UserSummary>('/users'),
 
-  queues: () => request<Page<Queue>>('GET', '/queues', { query: { limit: 200 } }),
-  lines: () => request<Page<Line>>('GET', '/lines', { query: { limit: 200 } }),
+  queues: () => allPages<Queue>('/queues'),
+  lines: () => allPages<Line>('/lines'),
   lookup: (phone: string, signal?: AbortSignal) =>
     request<DirectoryLookup>('GET', '/directory/lookup', { query: { phone }, signal }),
 

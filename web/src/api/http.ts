@@ -1,5 +1,6 @@
 import { session } from '@web/api/session';
-import type { ErrorBody } from '@web/api/types';
+import { everyPage } from '@web/api/paging';
+import type { ErrorBody, Page } from '@web/api/types';
 
 /** A refusal from the API (or the network), with the API's stable code. */
 export class ApiError extends Error {
@@ -59,4 +60,14 @@ export async function request<T>(
     throw new ApiError(res.status, code, error?.message ?? res.statusText, error?.field);
   }
   return body as T;
+}
+
+/**
+ * Every item of a paged list, page after page: the admin pages and pickers list every person,
+ * queue and line, and an office may have more than one page of them.
+ */
+export function allPages<T>(path: string, query: Query = {}): Promise<Page<T>> {
+  return everyPage((limit, offset) =>
+    request<Page<T>>('GET', path, { query: { ...query, limit, offset } }),
+  );
 }

@@ -1,4 +1,4 @@
-import { ApiError, request } from '@web/api/http';
+import { allPages, ApiError, request } from '@web/api/http';
 import { session } from '@web/api/session';
 import type { Page, Role } from '@web/api/types';
 import type {
@@ -74,7 +74,7 @@ export const supervision = {
     maxOccupancy: number;
   }) => request<AgentsNeeded>('GET', '/erlang/agents-needed', { query: p }),
 
-  users: () => request<Page<AdminUser>>('GET', '/users', { query: { limit: 200 } }),
+  users: () => allPages<AdminUser>('/users'),
   createUser: (body: {
     username: string;
     password: string;
@@ -93,7 +93,7 @@ export const supervision = {
     }>,
   ) => request<AdminUser>('PATCH', `/users/${id}`, { body }),
 
-  queues: () => request<Page<AdminQueue>>('GET', '/queues', { query: { limit: 200 } }),
+  queues: () => allPages<AdminQueue>('/queues'),
   createQueue: (body: QueueSettings & { code: string }) =>
     request<AdminQueue>('POST', '/queues', { body }),
   updateQueue: (id: string, body: Partial<QueueSettings>) =>
@@ -102,7 +102,7 @@ export const supervision = {
     request<unknown>('PUT', `/queues/${queueId}/members/${userId}`, { body: { skillLevel } }),
   removeMember: (queueId: string, userId: string) =>
     request<unknown>('DELETE', `/queues/${queueId}/members/${userId}`),
-  lines: () => request<Page<AdminLine>>('GET', '/lines', { query: { limit: 200 } }),
+  lines: () => allPages<AdminLine>('/lines'),
   createLine: (body: { code: string; name: string; channels: number }) =>
     request<AdminLine>('POST', '/lines', { body }),
   updateLine: (id: string, body: Partial<{ name: string; channels: number }>) =>

@@ -49,8 +49,10 @@ export class BroadcastsScenario {
     payload: SeqPayload,
     via: ShownVia,
   ): void {
-    if (event !== 'notification.created' || payload.kind !== 'broadcast') return;
-    const data = (payload.data ?? {}) as { broadcastId?: string; reminder?: number };
+    // A reminder round re-surfaces the same notification as `notification.reminded`.
+    const reminded = event === 'notification.reminded';
+    if ((event !== 'notification.created' && !reminded) || payload.kind !== 'broadcast') return;
+    const data = (payload.data ?? {}) as { broadcastId?: string };
     if (!data.broadcastId) return;
     const key = `${data.broadcastId}:${user.id}`;
     let receipt = this.receipts.get(key);
@@ -72,7 +74,7 @@ export class BroadcastsScenario {
     const seqs = receipt.seqsByNotification.get(id) ?? [];
     seqs.push(payload.seq);
     receipt.seqsByNotification.set(id, seqs);
-    if ((data.reminder ?? 0) > 0) receipt.reminders += 1;
+    if (reminded) receipt.reminders += 1;
     if (!receipt.acked && !this.finalReconnect) void this.ack(client, receipt);
   }
 

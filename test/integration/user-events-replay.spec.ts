@@ -91,6 +91,21 @@ describe('UserEventsService.replay', () => {
     expect(await replay(userId, 5)).toMatchObject({ sent: [], lastSeq: 5, truncated: false });
   });
 
+  it('is truncated when `since` is ahead of the server, and goes on from the server’s lastSeq', async () => {
+    // The client saw seqs up to 9 of a database since restored to seq 3: without being told it
+    // would drop the next six new events as already seen.
+    const userId = await person();
+    await store(userId, 3);
+    expect(await replay(userId, 9)).toEqual({
+      sent: [],
+      through: 3,
+      lastSeq: 3,
+      replayed: 0,
+      truncated: true,
+    });
+    expect(await replay(await person(), 4)).toMatchObject({ lastSeq: 0, truncated: true });
+  });
+
   it('is not truncated by an event committed while it reads (the event comes live)', async () => {
     const userId = await person();
     const [since] = await store(userId, 1);

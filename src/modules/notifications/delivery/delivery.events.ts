@@ -7,7 +7,11 @@ export interface SyncDoneEvent {
   /** The newest seq of this user at the end of the replay; the client's next `since`. */
   lastSeq: number;
   replayed: number;
-  /** True when events after `since` were already purged (older than the retention). */
+  /**
+   * True when events after `since` were already purged (older than the retention), or when
+   * `since` is ahead of the server's `lastSeq` (its data restored from an earlier backup): the
+   * client reloads what it shows over REST and goes on from `lastSeq`.
+   */
   truncated: boolean;
 }
 

@@ -130,6 +130,7 @@ export class UserEventsService {
     let replayed = 0;
     let lastSeq = 0;
     let truncated = false;
+    let ahead = false;
     for (let page = 0; ; page++) {
       // No user_seq row: nothing was ever stored for the user (no rows at all).
       const rows = await em.execute<(Partial<EventRow> & { last_seq: string })[]>(
@@ -150,7 +151,11 @@ export class UserEventsService {
         // retention purge took it (or everything after `since`).
         const first = events.length > 0 ? Number(events[0].seq) : lastSeq + 1;
         truncated = lastSeq > since && first > since + 1;
+        // A client ahead of the server (its database restored from an earlier backup, say)
+        // would drop every new event up to its `since`: it reloads and goes on from `lastSeq`.
+        ahead = since > lastSeq;
       }
+      if (ahead) break;
       if (!stillWanted()) break;
       for (const row of events) {
         const event = this.toStored(userId, row);
@@ -162,6 +167,7 @@ export class UserEventsService {
         break;
       }
     }
+    if (ahead) return { through: lastSeq, lastSeq, replayed: 0, truncated: true };
     return { through: cursor, lastSeq: Math.max(cursor, lastSeq), replayed, truncated };
   }
 

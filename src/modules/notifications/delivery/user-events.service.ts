@@ -130,7 +130,6 @@ export class UserEventsService {
     let replayed = 0;
     let lastSeq = 0;
     let truncated = false;
-    let ahead = false;
     for (let page = 0; ; page++) {
       // No user_seq row: nothing was ever stored for the user (no rows at all).
       const rows = await em.execute<(Partial<EventRow> & { last_seq: string })[]>(
@@ -153,9 +152,8 @@ export class UserEventsService {
         truncated = lastSeq > since && first > since + 1;
         // A client ahead of the server (its database restored from an earlier backup, say)
         // would drop every new event up to its `since`: it reloads and goes on from `lastSeq`.
-        ahead = since > lastSeq;
+        if (since > lastSeq) return { through: lastSeq, lastSeq, replayed: 0, truncated: true };
       }
-      if (ahead) break;
       if (!stillWanted()) break;
       for (const row of events) {
         const event = this.toStored(userId, row);
@@ -167,7 +165,6 @@ export class UserEventsService {
         break;
       }
     }
-    if (ahead) return { through: lastSeq, lastSeq, replayed: 0, truncated: true };
     return { through: cursor, lastSeq: Math.max(cursor, lastSeq), replayed, truncated };
   }
 

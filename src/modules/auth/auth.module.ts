@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@/config/app-config';
 import { AuthController } from '@/modules/auth/auth.controller';
 import { AuthService } from '@/modules/auth/auth.service';
+import { jwtOptions } from '@/modules/auth/jwt-options';
 import { LoginThrottle } from '@/modules/auth/login-throttle';
 import { SessionsModule } from '@/modules/auth/sessions.module';
 import { TokenService } from '@/modules/auth/token.service';
@@ -12,10 +13,7 @@ import { TokenService } from '@/modules/auth/token.service';
     SessionsModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        secret: config.auth.jwtSecret,
-        signOptions: { algorithm: 'HS256' },
-      }),
+      useFactory: jwtOptions,
     }),
   ],
   controllers: [AuthController],

@@ -56,8 +56,11 @@ export class RealtimePublisher implements OnApplicationShutdown {
 
   private ensureEmitter(): Emitter<ServerToClientEvents> {
     if (!this.emitter) {
+      // Pipelined: a broadcast's thousand PUBLISHes leave in one write per tick, not one syscall
+      // each, in order (one connection). That a publish now leaves after the caller returns is
+      // harmless to the delivery contract: a replaying socket holds live events (live-hold.ts).
       this.emitterRedis = handlePublishFailures(
-        createRedis(this.config, 'socket.io-emitter'),
+        createRedis(this.config, 'socket.io-emitter', { enableAutoPipelining: true }),
         new Logger('Realtime'),
         // A lost PUBLISH may have carried someone's event: every socket resyncs.
         () => this.emitter?.emit('sync.required', { reason: 'publish-lost' }),

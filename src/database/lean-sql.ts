@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/core';
-import type { Knex } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Global, Injectable, Module } from '@nestjs/common';
 
 /** The slice of `pg`'s client the executor uses. */
@@ -30,6 +30,16 @@ export function toNumbered(sql: string): string {
 /** One statement at a time on a connection the executor holds: a transaction, or a single read. */
 export interface LeanTx {
   execute<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T>;
+}
+
+/**
+ * Where a statement may run on either executor: a LeanSql transaction or an ORM transaction's
+ * EntityManager. Both take `?` placeholders and an array of values and resolve to the rows.
+ */
+export type AnyTx = LeanTx | Pick<EntityManager, 'execute'>;
+
+export function executeOn<T>(tx: AnyTx, sql: string, params: readonly unknown[]): Promise<T> {
+  return (tx as LeanTx).execute<T>(sql, params);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '@/common/errors/app-error';
+import { LeanSql } from '@/database/lean-sql';
 import { UserEventsService } from '@/modules/notifications/delivery/user-events.service';
 import { NotificationsService } from '@/modules/notifications/notifications.service';
 import { ChatSendAck, MAX_MESSAGE_CHARS } from '@/modules/chat/chat.events';
@@ -67,6 +68,7 @@ export class ChatMessagesService {
     private readonly rooms: ChatRoomsService,
     private readonly userEvents: UserEventsService,
     private readonly notifications: NotificationsService,
+    private readonly lean: LeanSql,
   ) {}
 
   async send(senderId: string, input: SendMessageDto): Promise<ChatSendAck> {
@@ -108,7 +110,8 @@ export class ChatMessagesService {
         reply_to: input.replyTo ?? null,
       });
     });
-    const { inserted, events } = await this.em.fork().transactional(async (tx) => {
+    // Bound parameters on a lean transaction: the ORM would inline the batch's JSON into the SQL.
+    const { inserted, events } = await this.lean.transaction(async (tx) => {
       const found = await tx.execute<BatchRow[]>(
         `with input as (
            select * from jsonb_to_recordset(?::jsonb) as t(ord int, room_id uuid, sender_id uuid,

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { AnyTx, executeOn } from '@/database/lean-sql';
 import { rooms, ServerToClientEvents } from '@/realtime/realtime.events';
 import { RealtimePublisher } from '@/realtime/realtime.publisher';
 import type {
@@ -42,7 +43,7 @@ export class UserEventsService {
     private readonly publisher: RealtimePublisher,
   ) {}
 
-  async append(tx: EntityManager, events: UserEventInput[]): Promise<StoredUserEvent[]> {
+  async append(tx: AnyTx, events: UserEventInput[]): Promise<StoredUserEvent[]> {
     if (events.length === 0) return [];
     const counts = new Map<string, number>();
     for (const e of events) counts.set(e.userId, (counts.get(e.userId) ?? 0) + 1);
@@ -51,7 +52,8 @@ export class UserEventsService {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([user_id, n]) => ({ user_id, n }));
     // One round trip: allocate, number each user's events in the order given, store them.
-    const rows = await tx.execute<{ seq: string }[]>(
+    const rows = await executeOn<{ seq: string }[]>(
+      tx,
       `with alloc as (
          insert into user_seq (user_id, last_seq)
            select user_id, n from jsonb_to_recordset(?::jsonb) as t(user_id uuid, n int) order by user_id

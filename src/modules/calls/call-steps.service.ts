@@ -17,6 +17,7 @@ import {
   StoredStep,
 } from '@/modules/calls/call-steps.repository';
 import { callEventName, CallSummary } from '@/modules/calls/calls.events';
+import { KnownCall, KnownCalls } from '@/modules/calls/known-calls';
 import { OutboxMessage, outboxMessage } from '@/outbox/outbox.catalogue';
 import { OutboxRelay } from '@/outbox/outbox.relay';
 
@@ -49,17 +50,6 @@ export interface RouterStepEntry {
   note?: string;
 }
 
-/** A call's row as this process last wrote it: what the one-statement step starts from. */
-interface KnownCall {
-  row: StepCallRow;
-  projection: CallProjection;
-  /** The agent code of the call's latest answer (who is on it now). */
-  currentAgent: string | null;
-}
-
-/** Calls whose last written row is kept; the oldest written is forgotten first. */
-const MAX_KNOWN = 20_000;
-
 /** Per entry: whether the step was new, or CALL_NOT_FOUND. */
 export type StepResult = 'accepted' | 'duplicate' | AppError;
 
@@ -78,12 +68,11 @@ export type StepResult = 'accepted' | 'duplicate' | AppError;
  */
 @Injectable()
 export class CallStepsService {
-  private readonly known = new Map<string, KnownCall>();
-
   constructor(
     private readonly sql: LeanSql,
     private readonly repo: CallStepsRepository,
     private readonly outbox: OutboxRelay,
+    private readonly known: KnownCalls,
   ) {}
 
   async record(entries: readonly RouterStepEntry[]): Promise<StepResult[]> {
@@ -145,7 +134,7 @@ export class CallStepsService {
       prev.status === projection.status
         ? null
         : changeOf(row, projection, answeredById, idOf(currentAgent), Date.now() - LIVE_WINDOW_MS);
-    this.known.delete(callId);
+    this.known.take(callId);
     const { matched, inserted } = await this.repo.appendLatest(
       this.sql,
       stored,
@@ -176,12 +165,7 @@ export class CallStepsService {
   }
 
   private remember(call: KnownCall): void {
-    this.known.delete(call.row.id);
-    this.known.set(call.row.id, call);
-    if (this.known.size > MAX_KNOWN) {
-      const oldest = this.known.keys().next();
-      if (!oldest.done) this.known.delete(oldest.value);
-    }
+    this.known.remember(call);
   }
 
   private async write(

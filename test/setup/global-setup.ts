@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { loadConfig } from '@/config/app-config';
 import { prepareDatabase } from '@/bootstrap';
+import { passwordHasher } from '@/modules/auth/password-hasher';
 import { RUN_ENV, TestRun } from './test-env';
 
 /**
@@ -30,6 +31,7 @@ export default async function globalSetup(): Promise<void> {
   await prepareDatabase(
     loadConfig({ DATABASE_URL: run.databaseUrl, REDIS_PREFIX: run.redisPrefix, NODE_ENV: 'test' }),
   );
+  await createFirstAdmin(run.databaseUrl);
   // MikroORM keeps entity metadata on globalThis; with --runInBand the test files share this
   // realm, and metadata built here would leak into them as objects from a foreign realm.
   for (const key of Object.keys(globalThis)) {
@@ -37,4 +39,26 @@ export default async function globalSetup(): Promise<void> {
   }
   // Jest starts its workers after global setup, so they inherit this.
   process.env[RUN_ENV] = JSON.stringify(run);
+}
+
+/**
+ * The first admin (test/setup/env.ts's ADMIN_USERNAME / ADMIN_PASSWORD), as the API's start
+ * creates it on an empty database (UsersService.ensureBootstrapAdmin). Created here, before any
+ * suite, because the API only does it while the users table is empty: a suite that inserts people
+ * directly (the repository and replay integration tests) and runs first would otherwise leave
+ * every later e2e suite without an admin to sign in as (401s that depend on the file order).
+ */
+async function createFirstAdmin(databaseUrl: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `insert into users (id, username, display_name, password_hash, roles, active, created_at, updated_at)
+       values (gen_random_uuid(), 'admin', 'Administrator', $1, '{admin}', true, now(), now())
+       on conflict do nothing`,
+      [await passwordHasher.hash('admin-password')],
+    );
+  } finally {
+    await db.end();
+  }
 }

@@ -18,6 +18,7 @@ import type { IncomingCallEvent } from '@/modules/calls/telephony-event';
 import { normalizePhone } from '@/modules/directory/phone-number';
 import { OutboxMessage, outboxMessage } from '@/outbox/outbox.catalogue';
 import { outboxInsert } from '@/outbox/outbox.repository';
+import { KnownCall, KnownCalls } from '@/modules/calls/known-calls';
 import { OutboxRelay } from '@/outbox/outbox.relay';
 
 /** Caller numbers whose normalised form is kept (normalizeCaller); then the memory starts over. */
@@ -81,6 +82,8 @@ interface BatchWritten {
   accepted: Set<string>;
   callIds: Map<string, string>;
   changed: OutboxMessage<'call.changed'>[];
+  /** The call rows as written. */
+  written: ProjectedCall[];
 }
 
 interface LockedCall {
@@ -185,6 +188,9 @@ interface StoredEvent {
 interface ProjectedCall {
   row: LockedCall;
   projection: CallProjection;
+  /** The agent code of the latest answer. */
+  currentAgent: string | null;
+  closed: boolean;
   fromNumber: string | null;
   lineId: string | null;
   queueId: string | null;
@@ -224,6 +230,7 @@ export class CallIngestService {
     private readonly sql: LeanSql,
     private readonly config: AppConfig,
     private readonly outbox: OutboxRelay,
+    private readonly known: KnownCalls,
   ) {}
 
   async ingest(
@@ -241,7 +248,7 @@ export class CallIngestService {
     if (unique.length === 0) return { statuses, callIds: new Map() };
 
     const fast = options.mostlyNew === true && !options.newCalls && !options.notes;
-    const { accepted, callIds, changed } = await this.sql
+    const { accepted, callIds, changed, written } = await this.sql
       .transaction((tx) =>
         fast ? this.writeNew(tx, unique, options) : this.write(tx, unique, options),
       )
@@ -253,6 +260,9 @@ export class CallIngestService {
     events.forEach((event, index) => {
       if (statuses[index] === 'accepted' && !accepted.has(event.id)) statuses[index] = 'duplicate';
     });
+    // Committed: the router's next step on a live call here can start from the row (one statement).
+    if (options.rebuildsStats !== true)
+      for (const call of written) if (!call.closed) this.known.remember(knownCall(call));
     // Not awaited: the reactions run on (a routing reaction may itself be recording events here).
     void this.outbox.dispatch(changed);
     return { statuses, callIds };
@@ -375,7 +385,7 @@ export class CallIngestService {
     const touched = [
       ...new Set(stored.flatMap((r) => (r.part === 'new' && r.call_id ? [r.call_id] : []))),
     ];
-    if (touched.length === 0) return { accepted, callIds, changed: [] };
+    if (touched.length === 0) return { accepted, callIds, changed: [], written: [] };
 
     const projections = touched.map((id) => {
       const row = locked.get(id);
@@ -399,7 +409,7 @@ export class CallIngestService {
     const changed = changesOf(projected, options);
     await this.writeProjections(rows, projected, changed);
     await this.appendNotes(rows, projected, options.notes);
-    return { accepted, callIds, changed };
+    return { accepted, callIds, changed, written: projected };
   }
 
   /**
@@ -471,11 +481,16 @@ export class CallIngestService {
     const accepted = new Set(newEvents.map((e) => e.id));
     const callIds = new Map(newCalls.map((c) => [c.row.external_id, c.row.id]));
     const rest = events.filter((e) => !fresh.has(e.callId));
-    if (rest.length === 0) return { accepted, callIds, changed };
+    if (rest.length === 0) return { accepted, callIds, changed, written: newCalls };
     const old = await this.write(tx, rest, options);
     for (const id of old.accepted) accepted.add(id);
     for (const [externalId, id] of old.callIds) callIds.set(externalId, id);
-    return { accepted, callIds, changed: [...changed, ...old.changed] };
+    return {
+      accepted,
+      callIds,
+      changed: [...changed, ...old.changed],
+      written: [...newCalls, ...old.written],
+    };
   }
 
   /**
@@ -599,6 +614,10 @@ export class CallIngestService {
     return {
       row,
       projection,
+      currentAgent,
+      closed: !['arrived', 'queued', 'offered', 'answered', 'transferred'].includes(
+        projection.status,
+      ),
       fromNumber: this.normalizeCaller(projection.fromNumber),
       lineId: mapped(ids.line, codeKey(projection.line)),
       queueId: mapped(ids.queue, codeKey(projection.queue)),
@@ -978,6 +997,28 @@ function codeKey(code: string): string;
 function codeKey(code: string | null): string | null;
 function codeKey(code: string | null): string | null {
   return code === null ? null : code.toLowerCase();
+}
+
+function knownCall(call: ProjectedCall): KnownCall {
+  const p = call.projection;
+  return {
+    row: {
+      id: call.row.id,
+      external_id: call.row.external_id,
+      status: p.status,
+      event_count: p.eventCount,
+      line_code: p.line,
+      queue_code: p.queue,
+      answered_by_code: p.answeredBy,
+      answered_by_id: call.answeredById,
+      from_number: call.fromNumber,
+      client_id: call.clientId,
+      contact_id: call.contactId,
+      priority: call.row.priority,
+    },
+    projection: p,
+    currentAgent: call.currentAgent,
+  };
 }
 
 /** Who is on the call now: the agent of its latest answer (after a transfer, not the first). */

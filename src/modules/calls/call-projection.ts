@@ -260,3 +260,50 @@ export function projectCall(events: readonly CallEventFact[]): CallProjection {
     lastEventAt: timeOf(last),
   };
 }
+
+/**
+ * `projectCall` of the call's events plus `event`, from the projection of the events alone,
+ * when that can be known from the projection: the call is still open (no closing ends its
+ * status), `event` sorts after every event so far (strictly later than `lastEventAt`) and is
+ * not an `arrived` (which may move `arrivedAt` back). Otherwise null: re-project from all events.
+ * Equal to the full projection wherever it answers (test/unit/calls/call-projection.spec.ts).
+ */
+export function projectNext(prev: CallProjection, event: CallEventFact): CallProjection | null {
+  if (CLOSED_STATUSES.has(prev.status) || event.type === 'arrived') return null;
+  if (!(event.at.getTime() > prev.lastEventAt.getTime())) return null;
+  rankOf(event.type);
+  const type = event.type;
+  let outcome = prev.outcome;
+  if (type === 'answered') outcome = 'answered';
+  else if (outcome !== 'answered' && type === 'blocked') outcome = 'blocked';
+  else if (
+    outcome === 'in_progress' &&
+    (type === 'missed' || type === 'abandoned' || type === 'ended')
+  )
+    outcome = type === 'missed' ? 'missed' : 'abandoned';
+  // Open: no telephony closing so far, so the status goes on from where it is.
+  const status = nextStatus(prev.status, type, outcome);
+  const at = (): Date => new Date(event.at.getTime());
+  const copy = (d: Date | null): Date | null => (d === null ? null : new Date(d.getTime()));
+  const answered = prev.answeredAt !== null;
+  return {
+    status,
+    outcome,
+    arrivedAt: new Date(prev.arrivedAt.getTime()),
+    queuedAt: prev.queuedAt === null && !answered && type === 'queued' ? at() : copy(prev.queuedAt),
+    firstOfferedAt:
+      prev.firstOfferedAt === null && type === 'offered' ? at() : copy(prev.firstOfferedAt),
+    answeredAt: !answered && type === 'answered' ? at() : copy(prev.answeredAt),
+    endedAt: CLOSED_STATUSES.has(status) ? at() : null,
+    line: prev.line ?? event.line,
+    queue: event.queue ?? prev.queue,
+    answeredBy: answered ? prev.answeredBy : type === 'answered' ? event.agent : null,
+    lastAgent: event.agent ?? prev.lastAgent,
+    fromNumber: prev.fromNumber ?? event.from,
+    toNumber: prev.toNumber ?? event.to,
+    transfers: prev.transfers + (type === 'transferred' ? 1 : 0),
+    offers: prev.offers + (type === 'offered' ? 1 : 0),
+    eventCount: prev.eventCount + 1,
+    lastEventAt: at(),
+  };
+}

@@ -199,6 +199,97 @@ export class CallStepsRepository {
     );
   }
 
+  /**
+   * One router step that is the call's latest event, in ONE statement: the event is inserted and
+   * the row set to `next` (computed by `projectNext` from `expected`, the row as last written)
+   * only if the row is still `expected` (same event count and last event time, checked under the
+   * row's lock), with the outbox row and the note when given. `matched` false: the row moved on
+   * (or is gone), nothing was written; `inserted` false: the step's id was already there.
+   */
+  async appendLatest(
+    tx: LeanTx,
+    step: StoredStep,
+    expected: { eventCount: number; lastEventAt: Date },
+    next: StepProjection,
+    note: string | null,
+    change: OutboxMessage | null,
+  ): Promise<{ matched: boolean; inserted: boolean }> {
+    const p = next.projection;
+    const outbox = change ? outboxInsert([change]) : null;
+    const rows = await run<{ matched: number; inserted: number }>(
+      tx,
+      `with "cur" as (
+         select "id" from "calls"
+          where "id" = ?::uuid and "event_count" = ?::int and "last_event_at" = ?::timestamptz
+          for update
+       ), "ins" as (
+         insert into "call_events" ("id", "call_id", "type", "at", "line", "queue", "agent", "source", "received_at")
+         select ?::text, "cur"."id", ?::text, ?::timestamptz, ?::text, ?::text, ?::text, 'system', now() from "cur"
+         on conflict ("id") do nothing
+         returning "call_id"
+       ), "upd" as (
+         update "calls" as c set
+           "status" = ?::text, "outcome" = ?::text,
+           "queued_at" = ?::timestamptz, "first_offered_at" = ?::timestamptz,
+           "answered_at" = ?::timestamptz, "ended_at" = ?::timestamptz, "last_event_at" = ?::timestamptz,
+           "line_code" = ?::text, "queue_code" = ?::text,
+           "answered_by_code" = ?::text, "last_agent_code" = ?::text, "to_number" = ?::text,
+           "transfers" = ?::int, "offers" = ?::int, "event_count" = ?::int,
+           "queue_id" = case when ?::text is not distinct from c."queue_code" then c."queue_id"
+                        else (select q."id" from "queues" q where q."code" = lower(?::text)) end,
+           "answered_by_id" = case
+             when ?::text is not distinct from c."answered_by_code" then c."answered_by_id"
+             when ?::uuid is not null then ?::uuid
+             else (select u."id" from "users" u
+                    where u."extension" = ?::text or u."username" = lower(?::text)
+                    order by (u."extension" = ?::text) desc nulls last limit 1) end,
+           "note" = case when ?::text is null then c."note" else concat_ws(chr(10), c."note", ?::text) end,
+           "updated_at" = now()
+         from "ins" where c."id" = "ins"."call_id"
+         returning c."id"
+       )${outbox ? `, "ob" as (${outbox.sql} where exists (select 1 from "upd"))` : ''}
+       select (select count(*) from "cur")::int as "matched", (select count(*) from "upd")::int as "inserted"`,
+      [
+        next.id,
+        expected.eventCount,
+        expected.lastEventAt,
+        step.id,
+        step.type,
+        step.at,
+        step.line,
+        step.queue,
+        step.agent,
+        p.status,
+        p.outcome,
+        p.queuedAt,
+        p.firstOfferedAt,
+        p.answeredAt,
+        p.endedAt,
+        p.lastEventAt,
+        p.line,
+        p.queue,
+        p.answeredBy,
+        p.lastAgent,
+        p.toNumber,
+        p.transfers,
+        p.offers,
+        p.eventCount,
+        p.queue,
+        p.queue,
+        p.answeredBy,
+        next.answeredById,
+        next.answeredById,
+        p.answeredBy,
+        p.answeredBy,
+        p.answeredBy,
+        note,
+        note,
+        ...(outbox ? outbox.bindings : []),
+      ],
+    );
+    return { matched: rows[0].matched > 0, inserted: rows[0].inserted > 0 };
+  }
+
   async appendNotes(
     trx: LeanTx,
     notes: readonly { callId: string; note: string }[],

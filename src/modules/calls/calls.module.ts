@@ -3,6 +3,7 @@ import { CallChangesHandler } from '@/modules/calls/call-changes.handler';
 import { CallIngestService } from '@/modules/calls/call-ingest.service';
 import { CallStepsRepository } from '@/modules/calls/call-steps.repository';
 import { CallStepsService } from '@/modules/calls/call-steps.service';
+import { KnownCalls } from '@/modules/calls/known-calls';
 import { CallsController } from '@/modules/calls/calls.controller';
 import { CodeMappingRepository } from '@/modules/calls/code-mappings/code-mapping.repository';
 import { CodeMappingsController } from '@/modules/calls/code-mappings/code-mappings.controller';
@@ -29,6 +30,7 @@ import { TelephonyService } from '@/modules/calls/telephony.service';
     TelephonyService,
     CallsEventBus,
     CallStepsService,
+    KnownCalls,
     CallStepsRepository,
     CodeMappingRepository,
     CodeMappingsService,

@@ -16,17 +16,18 @@ interface PendingEvent {
   reject: (err: unknown) => void;
 }
 
-/** Enough to coalesce a burst; a telephony batch may be 5,000 events. */
-const MAX_BATCH = 500;
+/** Steps of different calls recorded side by side (one pooled connection each). */
+const PARALLEL_STEPS = 4;
 
 /**
  * Routing's view of the calls feature. Routing runs from socket handlers, jobs and event
  * subscriptions, none of which has an HTTP request context, so each batch gets its own.
  *
  * Router steps go straight into the call's log by call id (CallStepsService, not the telephony
- * ingest), one transaction at a time per process: whatever arrives while one is in flight goes
- * into the next, together. Idle, a step is recorded at once; busy, five statements serve many
- * offers instead of each offer paying for its own.
+ * ingest). Idle, a step is recorded at once, in one statement when it is its call's latest event
+ * on a row in hand. In a burst, the steps waiting at the head of the line go up to
+ * PARALLEL_STEPS at a time, of different calls, each its own statement on its own connection, so
+ * a burst does not wait for one statement after another; steps of one call stay in order.
  */
 @Injectable()
 export class CallsLedgerAdapter extends CallLedger {
@@ -52,19 +53,24 @@ export class CallsLedgerAdapter extends CallLedger {
     this.flushing = true;
     try {
       while (this.pending.length > 0) {
-        await this.recordBatch(this.nextBatch());
+        await Promise.all(this.nextGroup().map((p) => this.recordBatch([p])));
       }
     } finally {
       this.flushing = false;
     }
   }
 
-  /** A note is appended per call, so a step with a note goes alone. */
-  private nextBatch(): PendingEvent[] {
-    const first = this.pending[0];
-    if (first.event.note !== undefined) return this.pending.splice(0, 1);
-    const end = this.pending.findIndex((p, i) => i >= MAX_BATCH || p.event.note !== undefined);
-    return this.pending.splice(0, end === -1 ? this.pending.length : end);
+  /** The head of the line up to PARALLEL_STEPS steps, stopping before a call's second step. */
+  private nextGroup(): PendingEvent[] {
+    const calls = new Set<string>();
+    let end = 0;
+    while (end < this.pending.length && end < PARALLEL_STEPS) {
+      const { callId } = this.pending[end];
+      if (calls.has(callId)) break;
+      calls.add(callId);
+      end++;
+    }
+    return this.pending.splice(0, end);
   }
 
   private async recordBatch(batch: PendingEvent[]): Promise<void> {

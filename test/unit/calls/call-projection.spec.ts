@@ -5,6 +5,7 @@ import {
   CallProjection,
   compareEvents,
   projectCall,
+  projectNext,
 } from '@/modules/calls/call-projection';
 
 const BASE = Date.UTC(2026, 4, 4, 9, 0, 0);
@@ -725,5 +726,43 @@ describe('compareEvents', () => {
     expect(compareEvents(a, b)).toBeLessThan(0);
     expect(compareEvents(b, a)).toBeGreaterThan(0);
     expect(compareEvents(a, clone(a))).toBe(0);
+  });
+});
+
+describe('projectNext: one more event from the projection alone', () => {
+  it('equals the full projection wherever it answers, on random event sequences', () => {
+    const random = prng(4242);
+    const pick = <T>(xs: readonly T[]): T => xs[random(xs.length)];
+    let answered = 0;
+    for (let round = 0; round < 3000; round++) {
+      const events: CallEventFact[] = [ev('e0', 'arrived', 0, { line: 'l1', from: '100' })];
+      let seconds = 0;
+      for (let i = 1; i < 2 + random(8); i++) {
+        // Mostly later, sometimes at the same instant or earlier (late delivery).
+        seconds += pick([1, 1, 2, 0, -3]);
+        const next = ev(`e${i}`, pick(CALL_EVENT_TYPES), seconds, {
+          queue: pick([null, 'q1', 'q2']),
+          agent: pick([null, 'a1', 'a2']),
+          to: pick([null, '200']),
+        });
+        const fast = projectNext(projectCall(events), next);
+        events.push(next);
+        if (fast === null) continue;
+        answered++;
+        expect(fast).toEqual(projectCall(events));
+      }
+    }
+    expect(answered).toBeGreaterThan(1000);
+  });
+
+  it('declines a closed call, an arrival and an event not after the last', () => {
+    const base = [ev('a', 'arrived', 0), ev('q', 'queued', 1)];
+    expect(projectNext(projectCall(base), ev('o', 'offered', 1))).toBeNull();
+    expect(projectNext(projectCall(base), ev('x', 'arrived', 2))).toBeNull();
+    const closed = projectCall([...base, ev('m', 'missed', 2)]);
+    expect(projectNext(closed, ev('o', 'offered', 3))).toBeNull();
+    expect(projectNext(projectCall(base), ev('o', 'offered', 2))).toEqual(
+      projectCall([...base, ev('o', 'offered', 2)]),
+    );
   });
 });

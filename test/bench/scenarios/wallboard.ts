@@ -140,6 +140,13 @@ export const wallboardScenario: Scenario = {
     const params = ctx.quick
       ? { queues: 20, staff: 200, changesPerSecond: 20, seconds: 60, warmupSeconds: 20 }
       : { queues: 50, staff: 500, changesPerSecond: 50, seconds: 600, warmupSeconds: 60 };
+    // BENCH_WALLBOARD_SECONDS shortens (or lengthens) the churn for a quick look at either size;
+    // the warm-up stays at most a third of it.
+    const override = Number(process.env.BENCH_WALLBOARD_SECONDS);
+    if (Number.isFinite(override) && override > 0) {
+      params.seconds = Math.ceil(override);
+      params.warmupSeconds = Math.min(params.warmupSeconds, Math.floor(params.seconds / 3));
+    }
     const { api } = await ctx.api();
     await ctx.worker();
     const admin = await ctx.users.token(api);

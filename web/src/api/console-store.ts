@@ -159,8 +159,10 @@ class ConsoleStore {
         this.calls.delete(id);
       }
     }
-    for (const c of snapshot.calls) this.calls.set(c.id, fromConsoleCall(c));
-    this.staff = new Map(snapshot.staff.map((s) => [s.userId, s]));
+    // An unchanged call or person keeps its object, so its memoised row does not render again.
+    for (const c of snapshot.calls)
+      this.calls.set(c.id, kept(this.calls.get(c.id), fromConsoleCall(c)));
+    this.staff = new Map(snapshot.staff.map((s) => [s.userId, kept(this.staff.get(s.userId), s)]));
     this.callsDirty = true;
     this.staffDirty = true;
     const mine = this.meId === null ? undefined : this.staff.get(this.meId);
@@ -170,6 +172,8 @@ class ConsoleStore {
   }
 
   private applyPresence(p: Presence): void {
+    const known = this.staff.get(p.userId);
+    if (known !== undefined && kept(known, p) === known) return;
     this.staff.set(p.userId, p);
     this.staffDirty = true;
     if (p.userId === this.meId) {
@@ -238,7 +242,7 @@ class ConsoleStore {
       return;
     }
     const waiting = WAITING_STATUSES.includes(c.status);
-    this.calls.set(c.callId, {
+    const next: BoardCall = {
       id: c.callId,
       externalId: c.externalId,
       status: c.status,
@@ -254,7 +258,8 @@ class ConsoleStore {
       offeredTo: waiting ? (known?.offeredTo ?? null) : null,
       agentId: waiting ? null : (c.currentAgentId ?? c.answeredById),
       dossier: known?.dossier ?? null,
-    });
+    };
+    this.calls.set(c.callId, kept(known, next));
     if (!known?.dossier) this.fetchDossier(c.callId);
     // The delta does not say whom a call rings at; the snapshot does.
     if (c.status === 'offered') this.refreshSoon();
@@ -331,6 +336,26 @@ class ConsoleStore {
     if (wait <= 0) this.changed();
     else this.flushTimer = setTimeout(() => this.changed(), wait);
   }
+}
+
+/**
+ * `known` when `next` says the same (fields compared one by one, nested objects by value), else
+ * `next`: snapshots and repeated deltas then leave the board's row objects, and rows, alone.
+ */
+function kept<T extends object>(known: T | undefined, next: T): T {
+  if (known === undefined || known === next) return next;
+  const a = known as Record<string, unknown>;
+  const b = next as Record<string, unknown>;
+  const keys = Object.keys(b);
+  if (keys.length !== Object.keys(a).length) return next;
+  for (const k of keys) {
+    const x = a[k];
+    const y = b[k];
+    if (Object.is(x, y)) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return next;
+    if (JSON.stringify(x) !== JSON.stringify(y)) return next;
+  }
+  return known;
 }
 
 function fromConsoleCall(c: ConsoleCall): BoardCall {

@@ -5,7 +5,8 @@ import type { BoardCall } from '@web/api/console-store';
 import { api } from '@web/api/endpoints';
 import { errorText } from '@web/api/errors';
 import type { Presence } from '@web/api/types';
-import { formatDuration, useSecondsPassed, useSecondsSince } from '@web/components/time';
+import { TickingDuration } from '@web/components/ticking-duration';
+import { useSecondsPassed } from '@web/components/time';
 import { useQueues } from '@web/components/use-queues';
 
 function who(call: BoardCall, t: (k: string) => string): string {
@@ -86,14 +87,9 @@ function useFreeStaff(staff: Presence[]): Presence[] {
   return same ? shown : free;
 }
 
-/** A ticking time: only this text is rendered again every second. */
+/** A ticking time, written by the page's shared ticker: the row does not re-render for it. */
 function Elapsed({ since, label }: { since: string; label?: (time: string) => string }) {
-  const time = formatDuration(useSecondsSince(since));
-  return (
-    <span className={`mono${label ? ' wait' : ''}`} aria-label={label?.(time)}>
-      {time}
-    </span>
-  );
+  return <TickingDuration since={since} className={`mono${label ? ' wait' : ''}`} label={label} />;
 }
 
 const InProgressRow = memo(function InProgressRow({
@@ -133,6 +129,8 @@ const WaitingRow = memo(function WaitingRow({
   const assign = useMutation({ mutationFn: (userId: string) => api.assignCall(call.id, userId) });
   const long = useSecondsPassed(call.waitingSince, 60);
   const caller = call.from ?? t('offer.hiddenNumber');
+  // One label function per language, not per render, so the ticker keeps its registration.
+  const waitedFor = useMemo(() => (time: string) => t('board.waitedFor', { time }), [t]);
   return (
     <li className={`call-row ${long ? 'call-long' : ''}`}>
       <div className="call-main">
@@ -147,7 +145,7 @@ const WaitingRow = memo(function WaitingRow({
               t(`callStatus.${call.status === 'offered' ? 'queued' : call.status}`)}
         </span>
         <span>{nameOf(call.queue) ?? t('dossier.none')}</span>
-        <Elapsed since={call.waitingSince} label={(time) => t('board.waitedFor', { time })} />
+        <Elapsed since={call.waitingSince} label={waitedFor} />
       </div>
       <form
         className="assign"

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Presence } from '@web/api/types';
-import { formatDuration, useSecondsSince } from '@web/components/time';
+import { TickingDuration } from '@web/components/ticking-duration';
 import { lampOf } from '@web/pages/console/work-status';
 
 const ORDER = ['offered', 'busy', 'wrap_up', 'idle', 'break', 'offline'];
@@ -37,7 +37,7 @@ export function StaffPanel({ staff }: { staff: Presence[] }) {
   );
 }
 
-/** One person's lamp: rendered again when their presence changes, its time every second. */
+/** One person's lamp: rendered again when their presence changes; its time ticks without React. */
 const Lamp = memo(function Lamp({ p }: { p: Presence }) {
   const { t } = useTranslation();
   const lamp = lampOf(p);
@@ -50,11 +50,7 @@ const Lamp = memo(function Lamp({ p }: { p: Presence }) {
         {label}
         {p.status === 'break' && p.breakReason ? ` · ${p.breakReason}` : ''}
       </span>
-      <LampTime since={p.stateSince} />
+      <TickingDuration since={p.stateSince} className="mono lamp-time" />
     </li>
   );
 });
-
-function LampTime({ since }: { since: string }) {
-  return <span className="mono lamp-time">{formatDuration(useSecondsSince(since))}</span>;
-}

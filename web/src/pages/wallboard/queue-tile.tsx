@@ -1,7 +1,8 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LiveQueue, StatsLive } from '@web/api/supervision-types';
-import { formatDuration, useNow } from '@web/components/time';
+import { TickingDuration } from '@web/components/ticking-duration';
+import { formatDuration, useSecondsPassed } from '@web/components/time';
 import { percent, seconds } from '@web/pages/wallboard/format';
 
 export type Severity = 'ok' | 'warn' | 'bad';
@@ -66,10 +67,21 @@ export const QueueTile = memo(function QueueTile({
 }) {
   const { t } = useTranslation();
   const waiting = queue.longestWaitSeconds !== null && queue.waiting > 0;
-  const now = useNow(1000, waiting);
-  const elapsedSeconds = waiting ? Math.max(0, Math.floor((now - receivedAt) / 1000)) : 0;
+  // The longest wait ticks in the shared ticker's span; the tile re-renders only when it
+  // crosses a threshold that changes its colour.
+  const startedAt = receivedAt - (queue.longestWaitSeconds ?? 0) * 1000;
+  const since = new Date(startedAt).toISOString();
+  const pastSl = useSecondsPassed(since, queue.slThresholdSeconds);
+  const pastAlert = useSecondsPassed(since, thresholds.queueLongestWaitSeconds);
+  const reported = queue.longestWaitSeconds;
   const longest =
-    queue.longestWaitSeconds === null ? null : queue.longestWaitSeconds + elapsedSeconds;
+    reported === null || !waiting
+      ? reported
+      : pastAlert
+        ? Math.max(reported, thresholds.queueLongestWaitSeconds)
+        : pastSl
+          ? Math.max(reported, queue.slThresholdSeconds)
+          : reported;
   const level = severities(queue, longest, thresholds);
   const { today, staff } = queue;
   const abandonRate = today.offered === 0 ? null : today.abandoned / today.offered;
@@ -97,7 +109,15 @@ export const QueueTile = memo(function QueueTile({
         </div>
         <div className={`metric metric-${level.longest}`}>
           <dt>{t('wallboard.longestWait')}</dt>
-          <dd className="big mono">{longest === null ? '—' : formatDuration(longest)}</dd>
+          <dd className="big mono">
+            {longest === null ? (
+              '—'
+            ) : waiting ? (
+              <TickingDuration since={startedAt} />
+            ) : (
+              formatDuration(longest)
+            )}
+          </dd>
         </div>
         <div className={`metric metric-${level.sl}`}>
           <dt>{t('wallboard.serviceLevel', { seconds: queue.slThresholdSeconds })}</dt>

@@ -1,8 +1,9 @@
-import { memo, useMemo, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BoardCall } from '@web/api/console-store';
 import type { Presence } from '@web/api/types';
-import { formatDuration, useNow } from '@web/components/time';
+import { TickingDuration } from '@web/components/ticking-duration';
 import { lampOf } from '@web/pages/console/work-status';
 import { percent } from '@web/pages/wallboard/format';
 import type { PersonToday } from '@web/pages/wallboard/use-staff-today';
@@ -10,6 +11,8 @@ import type { PersonToday } from '@web/pages/wallboard/use-staff-today';
 const COLUMNS = ['name', 'status', 'time', 'answered', 'occupancy', 'call'] as const;
 type Column = (typeof COLUMNS)[number];
 const LAMP_ORDER = ['offered', 'busy', 'wrap_up', 'idle', 'break', 'offline'];
+/** Every row is this tall (wallboard.css fixes it), so the virtualiser never measures. */
+const ROW_PX = 33;
 
 interface Row {
   p: Presence;
@@ -21,9 +24,11 @@ interface Row {
 
 /**
  * Every active person: status and state, time in state, today's work, the call they are on.
- * Built for hundreds of people changing dozens of times a second: rows are memoised (a change
- * re-renders that person's row), the order is a stable sort of the name-ordered list, and only
- * the time cells follow the clock.
+ * Built for hundreds of people changing dozens of times a second: only the rows in the scrolling
+ * box (and a few either side) are in the DOM, each memoised (a change re-renders that person's
+ * row), the order is a stable sort of the name-ordered list, and the time cells tick in the
+ * shared ticker without React. Still a table to assistive technology: aria-rowcount says how
+ * many rows there are, aria-rowindex where each rendered one sits; the box scrolls by keyboard.
  */
 export function StaffTable({
   staff,
@@ -84,19 +89,19 @@ export function StaffTable({
     return sort.desc ? sorted.reverse() : sorted;
   }, [staff, today, callsById, nameOf, sort, t]);
 
-  // Sorted by status, each status is a body of its own: a person whose status changes leaves
-  // one and joins another. In one body React would move every row between their old and new
-  // place (its keyed diff moves rows, not the one that jumped back), dozens of DOM moves and a
-  // relayout per change.
-  const groups = useMemo(() => {
-    if (sort.by !== 'status') return [{ key: 'all', rows }];
-    const out: { key: string; rows: Row[] }[] = [];
-    for (const r of rows) {
-      if (out.at(-1)?.key !== r.lamp) out.push({ key: r.lamp, rows: [] });
-      out.at(-1)!.rows.push(r);
-    }
-    return out;
-  }, [rows, sort.by]);
+  const box = useRef<HTMLDivElement>(null);
+  // No compiler memoisation here: the virtualiser's instance changes under it on every scroll.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => box.current,
+    estimateSize: () => ROW_PX,
+    getItemKey: (i) => rows[i].p.userId,
+    overscan: 8,
+  });
+  const items = virtual.getVirtualItems();
+  const before = items.length ? items[0].start : 0;
+  const after = items.length ? virtual.getTotalSize() - items[items.length - 1].end : 0;
 
   const header = (column: Column, label: string) => (
     <th
@@ -122,15 +127,19 @@ export function StaffTable({
         <h2 id="wb-staff-title">{t('wallboard.staff')}</h2>
         <span className="muted">{t('wallboard.occupancyNote')}</span>
       </header>
-      <div className="table-wrap">
-        <table className="data-table" aria-labelledby="wb-staff-title">
+      <div className="table-wrap" ref={box} tabIndex={0}>
+        <table
+          className="data-table"
+          aria-labelledby="wb-staff-title"
+          aria-rowcount={rows.length + 1}
+        >
           <colgroup>
             {COLUMNS.map((c) => (
               <col key={c} className={`c-${c}`} />
             ))}
           </colgroup>
           <thead>
-            <tr>
+            <tr aria-rowindex={1}>
               {header('name', t('wallboard.col.name'))}
               {header('status', t('wallboard.col.status'))}
               {header('time', t('wallboard.col.time'))}
@@ -139,30 +148,49 @@ export function StaffTable({
               {header('call', t('wallboard.col.call'))}
             </tr>
           </thead>
-          {groups.map((group) => (
-            <tbody key={group.key}>
-              {group.rows.map((r) => (
+          <tbody>
+            {before > 0 ? (
+              <tr className="spacer" aria-hidden="true">
+                <td colSpan={COLUMNS.length} style={{ height: before }} />
+              </tr>
+            ) : null}
+            {items.map((item) => {
+              const r = rows[item.index];
+              return (
                 <StaffRow
                   key={r.p.userId}
+                  index={item.index + 2}
                   p={r.p}
                   lamp={r.lamp}
                   answered={r.answered}
                   occupancy={r.occupancy}
                   call={r.call}
                 />
-              ))}
-            </tbody>
-          ))}
+              );
+            })}
+            {after > 0 ? (
+              <tr className="spacer" aria-hidden="true">
+                <td colSpan={COLUMNS.length} style={{ height: after }} />
+              </tr>
+            ) : null}
+          </tbody>
         </table>
       </div>
     </section>
   );
 }
 
-const StaffRow = memo(function StaffRow({ p, lamp, answered, occupancy, call }: Row) {
+const StaffRow = memo(function StaffRow({
+  index,
+  p,
+  lamp,
+  answered,
+  occupancy,
+  call,
+}: Row & { index: number }) {
   const { t } = useTranslation();
   return (
-    <tr>
+    <tr aria-rowindex={index}>
       <th scope="row">{p.displayName}</th>
       <td>
         <span className={`lamp lamp-${lamp}`} aria-hidden="true" />{' '}
@@ -170,7 +198,7 @@ const StaffRow = memo(function StaffRow({ p, lamp, answered, occupancy, call }: 
         {p.status === 'break' && p.breakReason ? ` · ${p.breakReason}` : ''}
       </td>
       <td className="mono num">
-        <TimeInState since={p.stateSince} />
+        <TickingDuration since={p.stateSince} />
       </td>
       <td className="num">{answered}</td>
       <td className="num">{percent(occupancy)}</td>
@@ -178,10 +206,3 @@ const StaffRow = memo(function StaffRow({ p, lamp, answered, occupancy, call }: 
     </tr>
   );
 });
-
-/** The one part of a row that follows the clock (the page's shared one). */
-function TimeInState({ since }: { since: string }) {
-  const now = useNow();
-  const at = useMemo(() => Date.parse(since), [since]);
-  return <>{formatDuration(Math.max(0, Math.floor((now - at) / 1000)))}</>;
-}

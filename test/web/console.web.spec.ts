@@ -191,9 +191,12 @@ describe('web console in Chromium (browser)', () => {
 
     const waiting = board.getByRole('list', { name: 'Waiting calls' });
     await expectText(waiting, 'Northwind Trading');
-    await board
-      .getByRole('combobox', { name: `Assign the call from ${phone.e164} to` })
-      .selectOption({ label: 'Gleb Helper' });
+    const assignTo = board.getByRole('combobox', {
+      name: `Assign the call from ${phone.e164} to`,
+    });
+    // The free people are listed once the select is reached, as a receptionist's click or Tab does.
+    await assignTo.focus();
+    await assignTo.selectOption({ label: 'Gleb Helper' });
     await waiting
       .getByRole('listitem')
       .filter({ hasText: 'Northwind Trading' })

@@ -26,9 +26,14 @@ import { Prober } from '@test/chaos/scenarios/prober';
 /** dist-chaos/test/chaos → the repository root. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESULTS_DIR = path.join(REPO_ROOT, 'chaos-results');
-const API_PORTS: [number, number] = [56502, 56503];
-const PG_PORT = 56500;
-const REDIS_PORT = 56501;
+/**
+ * Below Linux's ephemeral range (32768–60999 by default): a port inside it can be taken, between
+ * the check that it is free and the listen, by the local end of one of the suite's own client
+ * connections (api1's migrations to its PostgreSQL once took 56502 that way: EADDRINUSE).
+ */
+const API_PORTS: [number, number] = [31502, 31503];
+const PG_PORT = 31500;
+const REDIS_PORT = 31501;
 
 const USAGE = `usage: npm run chaos [-- [--quick] [--no-build]]
   --quick     reduced sizes and durations, under 3 minutes (what CI runs)

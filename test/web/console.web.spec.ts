@@ -217,6 +217,32 @@ describe('web console in Chromium (browser)', () => {
       .waitFor({ state: 'detached' });
   });
 
+  it('a long waiting list scrolls in its own pane: only visible rows are drawn, every call is reachable', async () => {
+    // Nobody is in this queue, so every call waits; the board lists them oldest first.
+    const queue = await world.queue('Overflow', []);
+    const callers = Array.from({ length: 30 }, () => randomUsPhone());
+    for (const phone of callers) await world.callArrives(line, queue, phone.e164);
+    const receptionist = await world.user(['receptionist'], 'Rita Reception');
+    const board = await open();
+    await signIn(board, app.url, receptionist.username, receptionist.password);
+    const waiting = board.getByRole('list', { name: 'Waiting calls' });
+    await expectText(waiting, callers[0].e164);
+
+    const rows = waiting.getByRole('listitem');
+    const total = Number(await rows.first().getAttribute('aria-setsize'));
+    expect(total).toBeGreaterThanOrEqual(callers.length);
+    expect(await rows.count()).toBeLessThan(total);
+    const newest = callers[callers.length - 1].e164;
+    expect(await waiting.getByText(newest).count()).toBe(0);
+
+    // From the keyboard: the pane takes focus and End scrolls it to the newest call.
+    await board.locator('.waiting-pane').focus();
+    await board.keyboard.press('End');
+    await expectText(waiting, newest);
+    const last = waiting.getByRole('listitem').filter({ hasText: newest });
+    expect(await last.getAttribute('aria-posinset')).toBe(String(total));
+  });
+
   it('sign-in says what went wrong: wrong password, too many attempts, an expired session (and returns there)', async () => {
     const receptionist = await world.user(['receptionist'], 'Rita Reception');
     const page = await open();

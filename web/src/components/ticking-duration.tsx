@@ -6,14 +6,23 @@ import { formatDuration } from '@web/components/time';
  * writes the spans' text directly: hundreds of rows do not re-render, diff and commit through
  * React once a second to change a few digits, and a span whose figure is unchanged is not
  * touched at all.
+ *
+ * The timer writes only the spans on or near the screen; a span catches up the moment it comes
+ * into view. On a board of 200 waiting calls, the off-screen rows are skipped by the browser
+ * (`content-visibility: auto`); writing their text and aria-label every second made Chromium bring
+ * each of those rows' style and layout up to date one by one for its accessibility tree (a trace
+ * showed 176 whole-document layouts in one 150–350 ms task, once a second).
  */
 interface Entry {
   since: number;
   /** The span's aria-label for the figure, kept with it. */
   label?: (time: string) => string;
+  /** On or near the screen (until the observer says otherwise, yes). */
+  shown: boolean;
 }
 const spans = new Map<HTMLElement, Entry>();
 let timer: ReturnType<typeof setInterval> | null = null;
+let observer: IntersectionObserver | null = null;
 
 function write(span: HTMLElement, { since, label }: Entry, now: number): void {
   const text = formatDuration(Math.max(0, Math.floor((now - since) / 1000)));
@@ -24,18 +33,44 @@ function write(span: HTMLElement, { since, label }: Entry, now: number): void {
 
 function tick(): void {
   const now = Date.now();
-  spans.forEach((entry, span) => write(span, entry, now));
+  spans.forEach((entry, span) => {
+    if (entry.shown) write(span, entry, now);
+  });
 }
 
-function register(span: HTMLElement, entry: Entry): () => void {
+/** One observer for every span; a margin of half a screen so a scrolled-to row is already current. */
+function watcher(): IntersectionObserver | null {
+  if (observer || typeof IntersectionObserver === 'undefined') return observer;
+  observer = new IntersectionObserver(
+    (changes) => {
+      const now = Date.now();
+      for (const change of changes) {
+        const span = change.target as HTMLElement;
+        const entry = spans.get(span);
+        if (!entry) continue;
+        entry.shown = change.isIntersecting;
+        if (entry.shown) write(span, entry, now);
+      }
+    },
+    { rootMargin: '50% 0px' },
+  );
+  return observer;
+}
+
+function register(span: HTMLElement, since: number, label?: (time: string) => string): () => void {
+  const entry: Entry = { since, label, shown: true };
   spans.set(span, entry);
   write(span, entry, Date.now());
+  watcher()?.observe(span);
   timer ??= setInterval(tick, 1000);
   return () => {
     spans.delete(span);
-    if (spans.size === 0 && timer !== null) {
-      clearInterval(timer);
+    observer?.unobserve(span);
+    if (spans.size === 0) {
+      if (timer !== null) clearInterval(timer);
       timer = null;
+      observer?.disconnect();
+      observer = null;
     }
   };
 }
@@ -57,6 +92,6 @@ export function TickingDuration({
 }) {
   const ref = useRef<HTMLSpanElement>(null);
   const at = typeof since === 'number' ? since : Date.parse(since);
-  useLayoutEffect(() => register(ref.current!, { since: at, label }), [at, label]);
+  useLayoutEffect(() => register(ref.current!, at, label), [at, label]);
   return <span ref={ref} className={className} />;
 }

@@ -7,7 +7,14 @@ import { errorText } from '@web/api/errors';
 import type { Presence } from '@web/api/types';
 import { TickingDuration } from '@web/components/ticking-duration';
 import { useSecondsPassed } from '@web/components/time';
+import { VirtualList, type RowProps } from '@web/components/virtual-list';
 import { useQueues } from '@web/components/use-queues';
+
+/** Rows' usual heights (they are measured as they render). */
+const WAITING_ROW_PX = 96;
+const IN_PROGRESS_ROW_PX = 56;
+
+const callId = (call: BoardCall) => call.id;
 
 function who(call: BoardCall, t: (k: string) => string): string {
   return call.dossier?.client?.name ?? t('dossier.unknownCaller');
@@ -38,16 +45,23 @@ export function CallsPanel({
         {waiting.length === 0 ? (
           <p className="muted">{t('board.noWaiting')}</p>
         ) : (
-          <ul className="call-list" aria-label={t('board.waiting')}>
-            {waiting.map((call) => (
+          <VirtualList
+            items={waiting}
+            keyOf={callId}
+            rowHeight={WAITING_ROW_PX}
+            label={t('board.waiting')}
+            className="call-list"
+            paneClassName="waiting-pane"
+          >
+            {(call, row) => (
               <WaitingRow
-                key={call.id}
+                {...row}
                 call={call}
                 free={free}
                 ringing={call.offeredTo ? (names.get(call.offeredTo) ?? null) : null}
               />
-            ))}
-          </ul>
+            )}
+          </VirtualList>
         )}
       </section>
       <section className="card" aria-labelledby="in-progress-title">
@@ -58,15 +72,22 @@ export function CallsPanel({
         {inProgress.length === 0 ? (
           <p className="muted">{t('board.noInProgress')}</p>
         ) : (
-          <ul className="call-list" aria-label={t('board.inProgress')}>
-            {inProgress.map((call) => (
+          <VirtualList
+            items={inProgress}
+            keyOf={callId}
+            rowHeight={IN_PROGRESS_ROW_PX}
+            label={t('board.inProgress')}
+            className="call-list"
+            paneClassName="in-progress-pane"
+          >
+            {(call, row) => (
               <InProgressRow
-                key={call.id}
+                {...row}
                 call={call}
                 agent={call.agentId ? (names.get(call.agentId) ?? null) : null}
               />
-            ))}
-          </ul>
+            )}
+          </VirtualList>
         )}
       </section>
     </>
@@ -95,13 +116,14 @@ function Elapsed({ since, label }: { since: string; label?: (time: string) => st
 const InProgressRow = memo(function InProgressRow({
   call,
   agent,
-}: {
+  ...row
+}: RowProps & {
   call: BoardCall;
   agent: string | null;
 }) {
   const { t } = useTranslation();
   return (
-    <li className="call-row">
+    <li className="call-row" {...row}>
       <div className="call-main">
         <span className="mono caller-sm">{call.from ?? t('offer.hiddenNumber')}</span>
         <span>{who(call, t)}</span>
@@ -118,7 +140,8 @@ const WaitingRow = memo(function WaitingRow({
   call,
   free,
   ringing,
-}: {
+  ...row
+}: RowProps & {
   call: BoardCall;
   free: Presence[];
   ringing: string | null;
@@ -132,7 +155,7 @@ const WaitingRow = memo(function WaitingRow({
   // One label function per language, not per render, so the ticker keeps its registration.
   const waitedFor = useMemo(() => (time: string) => t('board.waitedFor', { time }), [t]);
   return (
-    <li className={`call-row ${long ? 'call-long' : ''}`}>
+    <li className={`call-row ${long ? 'call-long' : ''}`} {...row}>
       <div className="call-main">
         <span className="mono caller-sm">{caller}</span>
         <span>{who(call, t)}</span>

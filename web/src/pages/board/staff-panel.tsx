@@ -2,9 +2,16 @@ import { memo, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Presence } from '@web/api/types';
 import { TickingDuration } from '@web/components/ticking-duration';
+import { VirtualList, type RowProps } from '@web/components/virtual-list';
 import { lampOf } from '@web/pages/console/work-status';
 
 const ORDER = ['offered', 'busy', 'wrap_up', 'idle', 'break', 'offline'];
+/** The lamps' grid (styles.css `.lamps`, `.lamp-card`): fixed-height cards, as many columns as fit. */
+const LAMP_PX = 72;
+const LAMP_MIN_WIDTH_PX = 150;
+const LAMP_GAP_PX = 8;
+
+const userId = (p: Presence) => p.userId;
 
 /** FOP2-style presence lamps: colour and words for status and state, and time in state. */
 export function StaffPanel({ staff }: { staff: Presence[] }) {
@@ -27,23 +34,30 @@ export function StaffPanel({ staff }: { staff: Presence[] }) {
       {staff.length === 0 ? (
         <p className="muted">{t('board.noStaff')}</p>
       ) : (
-        <ul className="lamps" aria-label={t('board.staff')}>
-          {sorted.map((p) => (
-            <Lamp key={p.userId} p={p} />
-          ))}
-        </ul>
+        <VirtualList
+          items={sorted}
+          keyOf={userId}
+          rowHeight={LAMP_PX}
+          minItemWidth={LAMP_MIN_WIDTH_PX}
+          gap={LAMP_GAP_PX}
+          label={t('board.staff')}
+          className="lamps"
+          paneClassName="lamps-pane"
+        >
+          {(p, row) => <Lamp {...row} p={p} />}
+        </VirtualList>
       )}
     </section>
   );
 }
 
 /** One person's lamp: rendered again when their presence changes; its time ticks without React. */
-const Lamp = memo(function Lamp({ p }: { p: Presence }) {
+const Lamp = memo(function Lamp({ p, ...row }: RowProps & { p: Presence }) {
   const { t } = useTranslation();
   const lamp = lampOf(p);
   const label = p.status === 'available' ? t(`state.${p.state}`) : t(`status.${p.status}`);
   return (
-    <li className={`lamp-card lamp-card-${lamp}`}>
+    <li className={`lamp-card lamp-card-${lamp}`} {...row}>
       <span className={`lamp lamp-${lamp}`} aria-hidden="true" />
       <span className="lamp-name">{p.displayName}</span>
       <span className="lamp-state">

@@ -100,6 +100,22 @@ async function saveProfile(cdp: CDPSession | null, name: string): Promise<void> 
   writeFileSync(path.join(dir, `console-${name}.cpuprofile`), JSON.stringify(profile));
 }
 
+/**
+ * With BENCH_CONSOLE_HEAP=<dir>, a heap snapshot of the board is written there after warm-up and
+ * at the end of the window (compare them in DevTools' Memory panel: what the page kept).
+ */
+async function saveHeap(cdp: CDPSession, name: string): Promise<void> {
+  const dir = process.env.BENCH_CONSOLE_HEAP;
+  if (!dir) return;
+  const chunks: string[] = [];
+  const onChunk = ({ chunk }: { chunk: string }) => chunks.push(chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `console-board-${name}.heapsnapshot`), chunks.join(''));
+}
+
 function probeOf(page: Page): Promise<Probe> {
   return page.evaluate(() => (globalThis as unknown as { __bench: Probe }).__bench);
 }
@@ -248,6 +264,7 @@ export const consoleScenario: Scenario = {
       // and these calls). Timed, so a page that falls behind shows in the progress and figures.
       const asked = Date.now();
       const heapStart = await heapMb(cdp);
+      await saveHeap(cdp, 'start');
       const windowStart = await boardPage.evaluate(() => performance.now());
       const agentWindowStart = await agentPage.evaluate(() => performance.now());
       const answerAtStart = Date.now() - asked;
@@ -283,6 +300,7 @@ export const consoleScenario: Scenario = {
       await saveProfile(profiles[1], 'agent');
       const askedEnd = Date.now();
       const heapEnd = await heapMb(cdp);
+      await saveHeap(cdp, 'end');
       const answerAtEnd = Date.now() - askedEnd;
       stop = true;
       await load;

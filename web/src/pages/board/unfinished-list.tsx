@@ -4,9 +4,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '@web/api/endpoints';
 import { errorText } from '@web/api/errors';
 import { realtime } from '@web/api/realtime';
+import type { Call } from '@web/api/types';
 import { formatDateTime } from '@web/components/time';
+import { VirtualList } from '@web/components/virtual-list';
 
 const UNFINISHED_REFRESH_MS = 1000;
+/** A row's usual height (rows are measured as they render). */
+const ROW_PX = 64;
+
+const callId = (call: Call) => call.id;
 
 /** Missed and abandoned calls nobody has called back yet, oldest first. */
 export function UnfinishedList() {
@@ -79,11 +85,18 @@ export function UnfinishedList() {
           {t(caller === undefined ? 'unfinished.none' : 'unfinished.noMatch')}
         </p>
       ) : (
-        <ul className="call-list" aria-label={t('unfinished.title')}>
-          {items.map((call) => {
+        <VirtualList
+          items={items}
+          keyOf={callId}
+          rowHeight={ROW_PX}
+          label={t('unfinished.title')}
+          className="call-list"
+          paneClassName="unfinished-pane"
+        >
+          {(call, row) => {
             const caller = call.fromNumber ?? t('offer.hiddenNumber');
             return (
-              <li key={call.id} className="call-row">
+              <li className="call-row" {...row}>
                 <div className="call-main">
                   <span className="mono caller-sm">{caller}</span>
                   <span className={`tag tag-${call.outcome}`}>{t(`outcome.${call.outcome}`)}</span>
@@ -103,8 +116,8 @@ export function UnfinishedList() {
                 </div>
               </li>
             );
-          })}
-        </ul>
+          }}
+        </VirtualList>
       )}
     </section>
   );

@@ -10,7 +10,7 @@ import {
   compareEvents,
   projectCall,
 } from '@/modules/calls/call-projection';
-import { CallDomainEvent, CallSummary, callEventName } from '@/modules/calls/calls.events';
+import { changedEvent, summaryOf } from '@/modules/calls/calls.events';
 import type { CallEventSource } from '@/modules/calls/entities/call-event.entity';
 import type { CallSource } from '@/modules/calls/entities/call.entity';
 import type { UnmappedCodeKind } from '@/modules/calls/entities/unmapped-code.entity';
@@ -988,7 +988,25 @@ function changesOf(
         options.rebuildsStats !== true || projection.lastEventAt.getTime() >= liveSince,
     )
     .map((call) =>
-      outboxMessage('call.changed', changeOf(summarize(call), options.source, liveSince)),
+      outboxMessage(
+        'call.changed',
+        changedEvent(
+          summaryOf(
+            {
+              id: call.row.id,
+              externalId: call.row.external_id,
+              from: call.fromNumber,
+              clientId: call.clientId,
+              answeredById: call.answeredById,
+              currentAgentId: call.currentAgentId,
+              priority: call.row.priority,
+            },
+            call.projection,
+          ),
+          options.source,
+          liveSince,
+        ),
+      ),
     );
 }
 
@@ -1032,34 +1050,3 @@ function mapped(ids: Map<string, string>, code: string | null): string | null {
 }
 
 /** History imports and late replays are recorded, but nobody is rung for a call long over. */
-function changeOf(
-  summary: CallSummary,
-  source: CallEventSource,
-  liveSince: number,
-): CallDomainEvent {
-  return {
-    ...summary,
-    type: callEventName(summary.status),
-    live: Date.parse(summary.at) >= liveSince,
-    source,
-  };
-}
-
-function summarize(call: ProjectedCall): CallSummary {
-  const { row, projection } = call;
-  return {
-    callId: row.id,
-    externalId: row.external_id,
-    status: projection.status,
-    outcome: projection.outcome,
-    queueCode: projection.queue,
-    lineCode: projection.line,
-    from: call.fromNumber,
-    at: projection.lastEventAt.toISOString(),
-    arrivedAt: projection.arrivedAt.toISOString(),
-    clientId: call.clientId,
-    answeredById: call.answeredById,
-    currentAgentId: call.currentAgentId,
-    priority: row.priority,
-  };
-}

@@ -16,7 +16,7 @@ import {
   StepProjection,
   StoredStep,
 } from '@/modules/calls/call-steps.repository';
-import { callEventName, CallSummary } from '@/modules/calls/calls.events';
+import { changedEvent, summaryOf } from '@/modules/calls/calls.events';
 import { KnownCall, KnownCalls } from '@/modules/calls/known-calls';
 import { OutboxMessage, outboxMessage } from '@/outbox/outbox.catalogue';
 import { OutboxRelay } from '@/outbox/outbox.relay';
@@ -258,27 +258,19 @@ function changeOf(
   currentAgentId: string | null,
   liveSince: number,
 ): OutboxMessage<'call.changed'> {
-  const summary: CallSummary = {
-    callId: row.id,
+  const call = {
+    id: row.id,
     externalId: row.external_id,
-    status: projection.status,
-    outcome: projection.outcome,
-    queueCode: projection.queue,
-    lineCode: projection.line,
     from: row.from_number,
-    at: projection.lastEventAt.toISOString(),
-    arrivedAt: projection.arrivedAt.toISOString(),
     clientId: row.client_id,
     answeredById,
     currentAgentId,
     priority: row.priority,
   };
-  return outboxMessage('call.changed', {
-    ...summary,
-    type: callEventName(summary.status),
-    live: Date.parse(summary.at) >= liveSince,
-    source: 'system',
-  });
+  return outboxMessage(
+    'call.changed',
+    changedEvent(summaryOf(call, projection), 'system', liveSince),
+  );
 }
 
 /** Who is on the call now: the agent of its latest answer (after a transfer, not the first). */

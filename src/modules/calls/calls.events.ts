@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainEventBus } from '@/common/events/domain-event-bus';
-import type { CallOutcome, CallStatus } from '@/modules/calls/call-projection';
+import type { CallOutcome, CallProjection, CallStatus } from '@/modules/calls/call-projection';
 import type { CallEventSource } from '@/modules/calls/entities/call-event.entity';
 
 /** One event per status a call can move into; the name is `call.<status>`. */
@@ -63,6 +63,50 @@ export type CallDomainEvent = { [N in CallDomainEventName]: CallChangedOf<N> }[C
 
 export function callEventName(status: CallStatus): CallDomainEventName {
   return `call.${status}`;
+}
+
+/** The facts of a call row a summary carries beside its projection. */
+export interface CallFacts {
+  id: string;
+  externalId: string;
+  from: string | null;
+  clientId: string | null;
+  answeredById: string | null;
+  currentAgentId: string | null;
+  priority: number;
+}
+
+/** A call's summary from its row's facts and its projection (ingest and router steps alike). */
+export function summaryOf(call: CallFacts, projection: CallProjection): CallSummary {
+  return {
+    callId: call.id,
+    externalId: call.externalId,
+    status: projection.status,
+    outcome: projection.outcome,
+    queueCode: projection.queue,
+    lineCode: projection.line,
+    from: call.from,
+    at: projection.lastEventAt.toISOString(),
+    arrivedAt: projection.arrivedAt.toISOString(),
+    clientId: call.clientId,
+    answeredById: call.answeredById,
+    currentAgentId: call.currentAgentId,
+    priority: call.priority,
+  };
+}
+
+/** The `call.<status>` event of a summary; live when its latest event is within the window. */
+export function changedEvent(
+  summary: CallSummary,
+  source: CallEventSource,
+  liveSince: number,
+): CallDomainEvent {
+  return {
+    ...summary,
+    type: callEventName(summary.status),
+    live: Date.parse(summary.at) >= liveSince,
+    source,
+  };
 }
 
 /**

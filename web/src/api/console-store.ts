@@ -1,5 +1,4 @@
 import { useSyncExternalStore } from 'react';
-import { api } from '@web/api/endpoints';
 import { realtime } from '@web/api/realtime';
 import {
   CALL_DELTA_EVENTS,
@@ -75,7 +74,6 @@ class ConsoleStore {
   private me: Presence | null = null;
   private meId: string | null = null;
   private snapshotAt: string | null = null;
-  private fetching = new Set<string>();
   private listeners = new Set<() => void>();
   /** What changed since the state was last computed (the rest keeps its arrays). */
   private callsDirty = true;
@@ -260,7 +258,6 @@ class ConsoleStore {
       dossier: known?.dossier ?? null,
     };
     this.calls.set(c.callId, kept(known, next));
-    if (!known?.dossier) this.fetchDossier(c.callId);
     // The delta does not say whom a call rings at; the snapshot does.
     if (c.status === 'offered') this.refreshSoon();
     this.boardChanged();
@@ -276,23 +273,6 @@ class ConsoleStore {
         .then((snapshot) => this.applySnapshot(snapshot))
         .catch(() => undefined);
     }, SNAPSHOT_REFRESH_MS);
-  }
-
-  private fetchDossier(id: string): void {
-    if (this.fetching.has(id)) return;
-    this.fetching.add(id);
-    api
-      .call(id)
-      .then((call) => {
-        const row = this.calls.get(id);
-        if (row && call.dossier) {
-          this.calls.set(id, { ...row, dossier: call.dossier });
-          this.callsDirty = true;
-          this.boardChanged();
-        }
-      })
-      .catch(() => undefined)
-      .finally(() => this.fetching.delete(id));
   }
 
   private compute(previous: ConsoleState | null): ConsoleState {

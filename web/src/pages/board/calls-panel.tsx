@@ -1,6 +1,6 @@
 import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import type { BoardCall } from '@web/api/console-store';
 import { api } from '@web/api/endpoints';
 import { errorText } from '@web/api/errors';
@@ -16,8 +16,22 @@ const IN_PROGRESS_ROW_PX = 56;
 
 const callId = (call: BoardCall) => call.id;
 
-function who(call: BoardCall, t: (k: string) => string): string {
-  return call.dossier?.client?.name ?? t('dossier.unknownCaller');
+/**
+ * Who is calling: the client of the console snapshot's dossier or, for a call that arrived since,
+ * of the call fetched once its row is drawn. Rows off screen ask for nothing: the board does not
+ * request a dossier for each of the calls that arrive (ten a second on a busy line).
+ */
+function useCaller(call: BoardCall): string {
+  const { t } = useTranslation();
+  const fetched = useQuery({
+    queryKey: ['call', call.id],
+    queryFn: () => api.call(call.id),
+    enabled: call.dossier === null,
+    staleTime: Infinity,
+    gcTime: 60_000,
+  });
+  const dossier = call.dossier ?? fetched.data?.dossier ?? null;
+  return dossier?.client?.name ?? t('dossier.unknownCaller');
 }
 
 /** Waiting and ringing calls with ticking waits and assignment; calls in progress and who has them. */
@@ -122,11 +136,12 @@ const InProgressRow = memo(function InProgressRow({
   agent: string | null;
 }) {
   const { t } = useTranslation();
+  const caller = useCaller(call);
   return (
     <li className="call-row" {...row}>
       <div className="call-main">
         <span className="mono caller-sm">{call.from ?? t('offer.hiddenNumber')}</span>
-        <span>{who(call, t)}</span>
+        <span>{caller}</span>
       </div>
       <div className="call-meta">
         <span>{t('board.answeredBy', { name: agent ?? t('board.someone') })}</span>
@@ -152,13 +167,14 @@ const WaitingRow = memo(function WaitingRow({
   const assign = useMutation({ mutationFn: (userId: string) => api.assignCall(call.id, userId) });
   const long = useSecondsPassed(call.waitingSince, 60);
   const caller = call.from ?? t('offer.hiddenNumber');
+  const client = useCaller(call);
   // One label function per language, not per render, so the ticker keeps its registration.
   const waitedFor = useMemo(() => (time: string) => t('board.waitedFor', { time }), [t]);
   return (
     <li className={`call-row ${long ? 'call-long' : ''}`} {...row}>
       <div className="call-main">
         <span className="mono caller-sm">{caller}</span>
-        <span>{who(call, t)}</span>
+        <span>{client}</span>
       </div>
       <div className="call-meta">
         <span className={`tag ${ringing ? 'tag-offered' : ''}`}>

@@ -273,7 +273,8 @@ export class RollupRepository {
    * zero-length call counted on top of the calls active at its instant.
    *
    * A rebuild records the spans of the calls it covers from the same look-up of the calls (a
-   * statement of its own read them all again).
+   * statement of its own read them all again). A span it would leave as it is is not written:
+   * rebuilding again would otherwise leave a dead row version behind for every call.
    */
   private async insertLines(
     em: EntityManager,
@@ -293,9 +294,13 @@ export class RollupRepository {
                   last_bucket = greatest(s.last_bucket, excluded.last_bucket),
                   digest = case when s.first_bucket >= ?::timestamptz and s.last_bucket < ?::timestamptz
                                 then excluded.digest else s.digest end
+            where excluded.first_bucket < s.first_bucket or excluded.last_bucket > s.last_bucket
+               or (s.first_bucket >= ?::timestamptz and s.last_bucket < ?::timestamptz
+                   and s.digest <> excluded.digest)
          ),`
       : '';
-    const spanBinds = rebuilt ? [rebuilt.start.toISOString(), rebuilt.end.toISOString()] : [];
+    const rebuiltBinds = rebuilt ? [rebuilt.start.toISOString(), rebuilt.end.toISOString()] : [];
+    const spanBinds = [...rebuiltBinds, ...rebuiltBinds];
     await em.execute(
       `with ${RANGES}, ${OVERLAPPING}, ${spans}
        arrivals as (

@@ -311,7 +311,8 @@ export class RollupRepository {
                 count(*) filter (where c.outcome = 'abandoned')::int as abandoned,
                 count(*) filter (where c.outcome = 'missed')::int as missed,
                 count(*) filter (where c.outcome = 'blocked')::int as blocked
-           from r join calls c on c.arrived_at >= r.s and c.arrived_at < r.e
+           from overlapping c
+          where c.arrived_at >= c.rs and c.arrived_at < c.re
           group by 1, 2
        ),
        occupations as materialized (

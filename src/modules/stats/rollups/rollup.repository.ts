@@ -274,7 +274,10 @@ export class RollupRepository {
    *
    * A rebuild records the spans of the calls it covers from the same look-up of the calls (a
    * statement of its own read them all again). A span it would leave as it is is not written:
-   * rebuilding again would otherwise leave a dead row version behind for every call.
+   * rebuilding again would otherwise leave a dead row version behind for every call. Spans go
+   * in in call id order: call ids are random, and a day of them inserted in arrival order
+   * lands on random pages of the primary key (a day's 33,000 inserts took 160-250 ms that
+   * way, 120-140 ms sorted).
    */
   private async insertLines(
     em: EntityManager,
@@ -289,6 +292,7 @@ export class RollupRepository {
                        then ${DIGEST} else '${UNPROCESSED_DIGEST}'::uuid end
              from overlapping c
             where ${SPAN_LAST} >= c.rs
+            order by c.id
            on conflict (call_id) do update
               set first_bucket = least(s.first_bucket, excluded.first_bucket),
                   last_bucket = greatest(s.last_bucket, excluded.last_bucket),

@@ -44,6 +44,25 @@ function windowOf(range: ReportRange): BucketWindow {
   return { starts: range.starts, end: range.ends[range.ends.length - 1] };
 }
 
+interface Bucket {
+  bucketStart: string;
+  bucketEnd: string;
+  seconds: number;
+}
+
+/**
+ * The requested buckets, indexed as the repository's `i` (from 1), formatted once: a month of
+ * hours is 720 buckets but 15,000 line rows, and two toISOString calls per row were a tenth of
+ * the report's time.
+ */
+function bucketsOf(range: ReportRange): Bucket[] {
+  return range.starts.map((start, k) => ({
+    bucketStart: start.toISOString(),
+    bucketEnd: range.ends[k].toISOString(),
+    seconds: (range.ends[k].getTime() - start.getTime()) / 1000,
+  }));
+}
+
 /**
  * Historical figures from the 15-minute rollups, re-cut into the requested buckets of the
  * requested zone. Ratios are recomputed from summed parts (never averaged), so a day's SL is the
@@ -59,15 +78,17 @@ export class StatsReportService {
   async lines(query: LineStatsQueryDto): Promise<LineStatsDto> {
     const range = resolveRange(query, this.config.defaultTimeZone);
     const rows = await this.repo.lines(windowOf(range), query.lineId);
+    const buckets = bucketsOf(range);
     return {
       ...this.header(range),
       rows: rows.map((r) => {
-        const bucketSeconds = this.bucketSeconds(range, r.i);
-        const traffic = r.occupied_seconds / bucketSeconds;
+        const bucket = buckets[r.i - 1];
+        const traffic = r.occupied_seconds / bucket.seconds;
         return {
           lineId: r.line_id === UNMAPPED_LINE_ID ? null : r.line_id,
           lineCode: r.code,
-          ...this.bucket(range, r.i),
+          bucketStart: bucket.bucketStart,
+          bucketEnd: bucket.bucketEnd,
           offered: r.offered,
           answered: r.answered,
           abandoned: r.abandoned,
@@ -86,12 +107,14 @@ export class StatsReportService {
   async queues(query: QueueStatsQueryDto): Promise<QueueStatsDto> {
     const range = resolveRange(query, this.config.defaultTimeZone);
     const rows = await this.repo.queues(windowOf(range), query.queueId);
+    const buckets = bucketsOf(range);
     return {
       ...this.header(range),
       rows: rows.map((r) => ({
         queueId: r.queue_id,
         queueCode: r.code,
-        ...this.bucket(range, r.i),
+        bucketStart: buckets[r.i - 1].bucketStart,
+        bucketEnd: buckets[r.i - 1].bucketEnd,
         offered: r.offered,
         answered: r.answered,
         abandoned: r.abandoned,
@@ -112,13 +135,15 @@ export class StatsReportService {
   async staff(query: StaffStatsQueryDto): Promise<StaffStatsDto> {
     const range = resolveRange(query, this.config.defaultTimeZone);
     const rows = await this.repo.staff(windowOf(range), query.staffId);
+    const buckets = bucketsOf(range);
     return {
       ...this.header(range),
       rows: rows.map((r) => ({
         staffId: r.staff_id,
         username: r.username,
         displayName: r.display_name,
-        ...this.bucket(range, r.i),
+        bucketStart: buckets[r.i - 1].bucketStart,
+        bucketEnd: buckets[r.i - 1].bucketEnd,
         offers: r.offers,
         accepted: r.accepted,
         declined: r.declined,
@@ -142,12 +167,14 @@ export class StatsReportService {
   async clients(query: ClientStatsQueryDto): Promise<ClientStatsDto> {
     const range = resolveRange(query, this.config.defaultTimeZone);
     const rows = await this.repo.clients(windowOf(range), query.clientId);
+    const buckets = bucketsOf(range);
     return {
       ...this.header(range),
       rows: rows.map((r) => ({
         clientId: r.client_id,
         clientName: r.name,
-        ...this.bucket(range, r.i),
+        bucketStart: buckets[r.i - 1].bucketStart,
+        bucketEnd: buckets[r.i - 1].bucketEnd,
         contacts: r.contacts,
         answered: r.answered,
         abandoned: r.abandoned,
@@ -253,16 +280,5 @@ export class StatsReportService {
       bucket: range.bucket,
       tz: range.tz,
     };
-  }
-
-  private bucket(range: ReportRange, i: number): { bucketStart: string; bucketEnd: string } {
-    return {
-      bucketStart: range.starts[i - 1].toISOString(),
-      bucketEnd: range.ends[i - 1].toISOString(),
-    };
-  }
-
-  private bucketSeconds(range: ReportRange, i: number): number {
-    return (range.ends[i - 1].getTime() - range.starts[i - 1].getTime()) / 1000;
   }
 }

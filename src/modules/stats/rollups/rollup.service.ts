@@ -129,8 +129,7 @@ export class RollupService {
         this.inTransaction(async (tx) => {
           const mark = await this.repo.lockWatermark(tx);
           for (const setting of REWRITE_SETTINGS) await tx.execute(setting);
-          await this.repo.rewrite(tx, [chunk], { calls: true, staff: true });
-          await this.repo.recordRebuiltSpans(tx, chunk);
+          await this.repo.rebuild(tx, chunk);
           // Unchanged, but written: a pass whose snapshot predates this rewrite must fail.
           await this.repo.saveWatermark(tx, mark);
         }),

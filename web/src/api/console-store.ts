@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { api } from '@web/api/endpoints';
 import { realtime } from '@web/api/realtime';
 import {
   CALL_DELTA_EVENTS,
@@ -74,6 +75,7 @@ class ConsoleStore {
   private me: Presence | null = null;
   private meId: string | null = null;
   private snapshotAt: string | null = null;
+  private fetching = new Set<string>();
   private listeners = new Set<() => void>();
   /** What changed since the state was last computed (the rest keeps its arrays). */
   private callsDirty = true;
@@ -261,6 +263,29 @@ class ConsoleStore {
     // The delta does not say whom a call rings at; the snapshot does.
     if (c.status === 'offered') this.refreshSoon();
     this.boardChanged();
+  }
+
+  /**
+   * The board draws a call whose dossier the snapshot did not bring (it arrived since): fetch it
+   * once, kept on the call for as long as the call is on the board. Rows off screen ask for
+   * nothing, so the board does not request a dossier for each call that arrives.
+   */
+  needDossier(id: string): void {
+    const row = this.calls.get(id);
+    if (!row || row.dossier !== null || this.fetching.has(id)) return;
+    this.fetching.add(id);
+    api
+      .call(id)
+      .then((call) => {
+        const now = this.calls.get(id);
+        if (now && call.dossier) {
+          this.calls.set(id, { ...now, dossier: call.dossier });
+          this.callsDirty = true;
+          this.boardChanged();
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => this.fetching.delete(id));
   }
 
   /** At most one snapshot request per interval, however many calls start ringing. */

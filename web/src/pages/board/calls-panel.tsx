@@ -1,7 +1,7 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import type { BoardCall } from '@web/api/console-store';
+import { useMutation } from '@tanstack/react-query';
+import { consoleStore, type BoardCall } from '@web/api/console-store';
 import { api } from '@web/api/endpoints';
 import { errorText } from '@web/api/errors';
 import type { Presence } from '@web/api/types';
@@ -16,21 +16,13 @@ const IN_PROGRESS_ROW_PX = 56;
 
 const callId = (call: BoardCall) => call.id;
 
-/**
- * Who is calling: the client of the console snapshot's dossier or, for a call that arrived since,
- * of the call fetched once its row is drawn. Rows off screen ask for nothing: the board does not
- * request a dossier for each of the calls that arrive (ten a second on a busy line).
- */
+/** Who is calling: the client of the call's dossier, asked for once its row is drawn. */
 function useCaller(call: BoardCall): string {
   const { t } = useTranslation();
-  const fetched = useQuery({
-    queryKey: ['call', call.id],
-    queryFn: () => api.call(call.id),
-    enabled: call.dossier === null,
-    staleTime: Infinity,
-    gcTime: 60_000,
-  });
-  const dossier = call.dossier ?? fetched.data?.dossier ?? null;
+  const { id, dossier } = call;
+  useEffect(() => {
+    if (dossier === null) consoleStore.needDossier(id);
+  }, [id, dossier]);
   return dossier?.client?.name ?? t('dossier.unknownCaller');
 }
 

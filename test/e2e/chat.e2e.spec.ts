@@ -188,6 +188,32 @@ describe('chat (e2e)', () => {
     });
   });
 
+  it('refuses a malformed message through the acknowledgement, naming the field', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const socket = record(a);
+    await socket.synced();
+    const valid = { roomId: room.id, clientMsgId: randomUUID(), text: 'hi' };
+    const refusals: [unknown, string][] = [
+      [{ ...valid, roomId: 'room-1' }, 'roomId'],
+      [{ ...valid, text: 42 }, 'text'],
+      [{ ...valid, clientMsgId: '' }, 'clientMsgId'],
+      [{ ...valid, replyTo: 'nope' }, 'replyTo'],
+      [{ ...valid, isAdmin: true }, 'isAdmin'],
+    ];
+    for (const [body, field] of refusals) {
+      expect(await socket.ack('chat.send', body)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED', field },
+      });
+    }
+    expect(await socket.ack('chat.send', 'hello')).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await socket.ack('chat.send', { ...valid, replyTo: null })).toMatchObject({ ok: true });
+  });
+
   it('refuses a message over 4000 characters and accepts one of exactly 4000', async () => {
     const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
     const room = await direct(a, b);

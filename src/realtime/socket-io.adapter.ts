@@ -8,6 +8,7 @@ import type { Observable } from 'rxjs';
 import { Namespace, Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '@/config/app-config';
 import { createRedis, handlePublishFailures } from '@/redis/redis.module';
+import { coalesceWrites } from '@/realtime/coalesced-writes';
 import { withLiveHolds } from '@/realtime/live-hold';
 
 export function isOriginAllowed(
@@ -92,6 +93,7 @@ export class RealtimeIoAdapter extends IoAdapter {
         callback(null, isOriginAllowed(req.headers.origin, allowed, req.headers.host));
       },
     }) as Server;
+    server.engine.on('connection', coalesceWrites);
     const logger = this.logger;
     // Every room emit is a PUBLISH; pipelining sends those of one tick in one write, not one each
     // (in order: one connection, one pipeline after the other).

@@ -69,6 +69,12 @@ export class AccountStateCache {
     return load;
   }
 
+  /** The account if the cache holds it and it is fresh, without waiting; undefined otherwise. */
+  peek(userId: string): AccountState | null | undefined {
+    const entry = this.entries.get(userId);
+    return entry && entry.until > Date.now() ? entry.state : undefined;
+  }
+
   private forget(userId: string): void {
     this.generation++;
     this.entries.delete(userId);

@@ -10,6 +10,7 @@ import { AppConfig } from '@/config/app-config';
 import { createRedis, handlePublishFailures } from '@/redis/redis.module';
 import { coalesceWrites } from '@/realtime/coalesced-writes';
 import { withLiveHolds } from '@/realtime/live-hold';
+import { dropOwnEcho } from '@/realtime/own-echo';
 
 export function isOriginAllowed(
   origin: string | undefined,
@@ -112,7 +113,9 @@ export class RealtimeIoAdapter extends IoAdapter {
     const key = socketIoKey(this.config.redis.prefix);
     // Socket.IO calls this with `new`, hence a function rather than an arrow.
     server.adapter(function liveHoldingRedisAdapter(nsp: Namespace) {
-      return withLiveHolds(new RedisAdapter(nsp, pub, sub, { key }));
+      const adapter = new RedisAdapter(nsp, pub, sub, { key });
+      dropOwnEcho(adapter, sub);
+      return withLiveHolds(adapter);
     });
     return server;
   }

@@ -116,17 +116,33 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
    */
   private checkEveryEvent(socket: AppSocket): void {
     let previous: Promise<unknown> = Promise.resolve();
+    let waiting = 0;
     socket.use((packet, next) => {
+      if (waiting === 0) {
+        // The account is in the cache and no earlier event waits: checked now, with no promise.
+        const cached = this.tokens.currentIfCached(
+          socket.data.principal.id,
+          socket.data.tokenVersion,
+        );
+        if (cached) {
+          socket.data.principal = cached;
+          next();
+          return;
+        }
+      }
+      waiting++;
       const check = previous.then(() =>
         this.tokens.current(socket.data.principal.id, socket.data.tokenVersion),
       );
       previous = check.catch(() => undefined);
       check.then(
         (principal) => {
+          waiting--;
           socket.data.principal = principal;
           next();
         },
         (err: unknown) => {
+          waiting--;
           const body = mapError(err).body;
           const ack: unknown = packet[packet.length - 1];
           if (typeof ack === 'function')

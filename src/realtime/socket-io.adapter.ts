@@ -8,7 +8,9 @@ import type { Observable } from 'rxjs';
 import { Namespace, Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '@/config/app-config';
 import { createRedis, handlePublishFailures } from '@/redis/redis.module';
+import { coalesceWrites } from '@/realtime/coalesced-writes';
 import { withLiveHolds } from '@/realtime/live-hold';
+import { dropOwnEcho } from '@/realtime/own-echo';
 
 export function isOriginAllowed(
   origin: string | undefined,
@@ -92,6 +94,7 @@ export class RealtimeIoAdapter extends IoAdapter {
         callback(null, isOriginAllowed(req.headers.origin, allowed, req.headers.host));
       },
     }) as Server;
+    server.engine.on('connection', coalesceWrites);
     const logger = this.logger;
     // Every room emit is a PUBLISH; pipelining sends those of one tick in one write, not one each
     // (in order: one connection, one pipeline after the other).
@@ -110,7 +113,9 @@ export class RealtimeIoAdapter extends IoAdapter {
     const key = socketIoKey(this.config.redis.prefix);
     // Socket.IO calls this with `new`, hence a function rather than an arrow.
     server.adapter(function liveHoldingRedisAdapter(nsp: Namespace) {
-      return withLiveHolds(new RedisAdapter(nsp, pub, sub, { key }));
+      const adapter = new RedisAdapter(nsp, pub, sub, { key });
+      dropOwnEcho(adapter, sub);
+      return withLiveHolds(adapter);
     });
     return server;
   }

@@ -188,6 +188,32 @@ describe('chat (e2e)', () => {
     });
   });
 
+  it('refuses a malformed message through the acknowledgement, naming the field', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const socket = record(a);
+    await socket.synced();
+    const valid = { roomId: room.id, clientMsgId: randomUUID(), text: 'hi' };
+    const refusals: [unknown, string][] = [
+      [{ ...valid, roomId: 'room-1' }, 'roomId'],
+      [{ ...valid, text: 42 }, 'text'],
+      [{ ...valid, clientMsgId: '' }, 'clientMsgId'],
+      [{ ...valid, replyTo: 'nope' }, 'replyTo'],
+      [{ ...valid, isAdmin: true }, 'isAdmin'],
+    ];
+    for (const [body, field] of refusals) {
+      expect(await socket.ack('chat.send', body)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED', field },
+      });
+    }
+    expect(await socket.ack('chat.send', 'hello')).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await socket.ack('chat.send', { ...valid, replyTo: null })).toMatchObject({ ok: true });
+  });
+
   it('refuses a message over 4000 characters and accepts one of exactly 4000', async () => {
     const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
     const room = await direct(a, b);
@@ -522,6 +548,42 @@ describe('chat (e2e)', () => {
     await back.synced();
     expect(back.persisted().map((e) => [e.seq, e.payload])).toEqual(
       bySeq.map((e) => [e.seq, e.payload]),
+    );
+  });
+
+  it('replays a message event exactly as it was pushed live, and as history shows the message', async () => {
+    const [a, b] = [await createUser(app, ['agent']), await createUser(app, ['agent'])];
+    const room = await direct(a, b);
+    const sa = record(a);
+    const live = record(b);
+    const { lastSeq } = await live.synced();
+    await sa.synced();
+    const first = await send(sa, room.id, 'first');
+    if (!first.ok) throw new Error('send failed');
+    const reply = await sa.ack<Ack<SendAck>>('chat.send', {
+      roomId: room.id,
+      clientMsgId: randomUUID(),
+      text: 'a reply 👋',
+      replyTo: first.data.id,
+    });
+    if (!reply.ok) throw new Error('send failed');
+    await live.waitFor((e) => e.name === 'chat.message' && e.payload.id === reply.data.id);
+    const pushed = live.persisted().filter((e) => e.name === 'chat.message');
+    expect(pushed.map((e) => e.payload.createdAt)).toEqual([
+      first.data.createdAt,
+      reply.data.createdAt,
+    ]);
+
+    const again = record(b, { since: lastSeq });
+    await again.synced();
+    const replayed = again.persisted().filter((e) => e.name === 'chat.message');
+    expect(replayed.map((e) => e.payload)).toEqual(pushed.map((e) => e.payload));
+    const history = await app.http
+      .get(`/api/chat/rooms/${room.id}/messages`)
+      .set(auth(b))
+      .expect(200);
+    expect(history.body.items).toEqual(
+      pushed.map(({ payload: { seq: _seq, ...message } }) => message).reverse(),
     );
   });
 

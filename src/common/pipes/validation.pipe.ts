@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError } from '@/common/errors/app-error';
 
 function firstViolation(
@@ -26,4 +26,31 @@ export function createValidationPipe(): ValidationPipe {
       return new AppError('VALIDATION_FAILED', message, { field });
     },
   });
+}
+
+/**
+ * A DTO's validation for a hot socket event, without class-transformer and class-validator on
+ * the common path: `accept` recognises a valid value cheaply and returns the DTO, or returns
+ * undefined for anything else, which then goes through the shared pipe, so every refusal (and
+ * every edge case) is the pipe's own. `accept` must never take a value the pipe would refuse;
+ * its spec checks that against the pipe.
+ */
+export function validatorFor<T extends object>(
+  metatype: Type<T>,
+  accept: (value: unknown) => T | undefined,
+): (value: unknown) => T | Promise<T> {
+  const pipe = createValidationPipe();
+  const metadata: ArgumentMetadata = { type: 'body', metatype, data: undefined };
+  return (value) => accept(value) ?? (pipe.transform(value, metadata) as Promise<T>);
+}
+
+/** A plain JSON object whose own keys are all among `allowed` (whitelisting lets no other). */
+export function isPlainWith(
+  value: unknown,
+  allowed: ReadonlySet<string>,
+): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) if (!allowed.has(key)) return false;
+  return true;
 }

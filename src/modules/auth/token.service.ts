@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@/config/app-config';
 import { AppError } from '@/common/errors/app-error';
 import { Principal, UserRole } from '@/common/auth/roles';
-import { AccountStateCache } from '@/modules/auth/account-state.cache';
+import { AccountState, AccountStateCache } from '@/modules/auth/account-state.cache';
 
 interface AccessClaims {
   sub: string;
@@ -75,6 +75,20 @@ export class TokenService {
     if (account.tokenVersion !== tokenVersion) {
       throw new AppError('SESSION_REVOKED', 'This session has been signed out; log in again');
     }
-    return { kind: 'user', id: account.id, name: account.username, roles: [...account.roles] };
+    return principalOf(account);
   }
+
+  /**
+   * `current` when the cache can answer it at once and the session is in force; undefined
+   * otherwise (not cached, or refused: `current` says why). For the check of every socket event.
+   */
+  currentIfCached(userId: string, tokenVersion: number): Principal | undefined {
+    const account = this.accounts.peek(userId);
+    if (!account || !account.active || account.tokenVersion !== tokenVersion) return undefined;
+    return principalOf(account);
+  }
+}
+
+function principalOf(account: AccountState): Principal {
+  return { kind: 'user', id: account.id, name: account.username, roles: [...account.roles] };
 }

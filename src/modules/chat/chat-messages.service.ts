@@ -2,7 +2,11 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '@/common/errors/app-error';
 import { LeanSql } from '@/database/lean-sql';
-import { UserEventsService } from '@/modules/notifications/delivery/user-events.service';
+import type { StoredUserEvent } from '@/modules/notifications/delivery/delivery.events';
+import {
+  APPEND_EVENTS,
+  UserEventsService,
+} from '@/modules/notifications/delivery/user-events.service';
 import { NotificationsService } from '@/modules/notifications/notifications.service';
 import { ChatSendAck, MAX_MESSAGE_CHARS } from '@/modules/chat/chat.events';
 import { ChatRoomsService } from '@/modules/chat/chat-rooms.service';
@@ -27,7 +31,15 @@ interface QueuedSend {
   input: SendMessageDto;
 }
 
-type BatchRow = MessageRow & { member_ids: string[] };
+/** A stored message with its members and, in the same order, the seq of each one's event. */
+type BatchRow = MessageRow & { member_ids: string[]; seqs: (string | number)[] };
+
+/**
+ * A timestamptz as `new Date(value).toISOString()` prints what PostgreSQL returns for it (both
+ * truncate to the millisecond), so a stored event's createdAt is the one history shows.
+ */
+const ISO_MS = (column: string) =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The stored message and the members it went to, or null: not stored by the batch. */
 type BatchOutcome = { row: MessageRow; members: string[] } | null;
@@ -88,10 +100,12 @@ export class ChatMessagesService {
   }
 
   /**
-   * Stores the messages of many senders in one transaction: membership (and the reply's room)
-   * checked by the insert itself, every member's seq allocated in one statement. A message the
-   * insert skips (not a member, unknown reply, a resend, the same one twice in the batch) comes
-   * back null and takes the one-by-one path, which answers it exactly as before.
+   * Stores the messages of many senders and their events in one statement (so one round trip,
+   * committed on its own): membership (and the reply's room) checked by the insert itself, every
+   * member's seq allocated and the events stored by the delivery contract's own SQL
+   * (APPEND_EVENTS), each event's payload built from the inserted row as MessageDto.from builds
+   * it. A message the insert skips (not a member, unknown reply, a resend, the same one twice in
+   * the batch) comes back null and takes the one-by-one path, which answers it exactly as before.
    */
   private async storeBatch(items: QueuedSend[]): Promise<BatchOutcome[]> {
     const keyOf = (senderId: string, clientMsgId: string) => `${senderId} ${clientMsgId}`;
@@ -110,52 +124,56 @@ export class ChatMessagesService {
         reply_to: input.replyTo ?? null,
       });
     });
-    // Bound parameters on a lean transaction: the ORM would inline the batch's JSON into the SQL.
-    const { inserted, events } = await this.lean.transaction(async (tx) => {
-      const found = await tx.execute<BatchRow[]>(
-        `with input as (
-           select * from jsonb_to_recordset(?::jsonb) as t(ord int, room_id uuid, sender_id uuid,
-             client_msg_id text, text text, reply_to uuid)
-         ), ins as (
-           insert into chat_messages (id, room_id, sender_id, client_msg_id, text, reply_to, created_at)
-           select gen_random_uuid(), i.room_id, i.sender_id, i.client_msg_id, i.text, i.reply_to,
-                  clock_timestamp()
-             from input i
-            where exists (select 1 from chat_members m
-                           where m.room_id = i.room_id and m.user_id = i.sender_id)
-              and (i.reply_to is null
-                   or exists (select 1 from chat_messages r
-                               where r.id = i.reply_to and r.room_id = i.room_id))
-            order by i.ord
-           on conflict (sender_id, client_msg_id) do nothing returning ${COLUMNS}
-         )
-         select ins.*,
-                array(select m.user_id::text from chat_members m where m.room_id = ins.room_id)
-                  as member_ids
-           from ins`,
-        [JSON.stringify(rows)],
-      );
-      // In arrival order, so each member's seqs follow the order the messages came in.
-      found.sort(
-        (a, b) =>
-          ordOf.get(keyOf(a.sender_id, a.client_msg_id))! -
-          ordOf.get(keyOf(b.sender_id, b.client_msg_id))!,
-      );
-      const stored = await this.userEvents.append(
-        tx,
-        found.flatMap((row) => {
-          const message = MessageDto.from(row);
-          return row.member_ids.map((userId) => ({
-            userId,
-            name: 'chat.message' as const,
-            payload: message,
-          }));
-        }),
-      );
-      return { inserted: found, events: stored };
-    });
-    this.userEvents.publish(events);
-    const byKey = new Map(inserted.map((row) => [keyOf(row.sender_id, row.client_msg_id), row]));
+    // Bound parameters on the lean executor: the ORM would inline the batch's JSON into the SQL.
+    const found = await this.lean.execute<BatchRow[]>(
+      `with input as (
+         select * from jsonb_to_recordset(?::jsonb) as t(ord int, room_id uuid, sender_id uuid,
+           client_msg_id text, text text, reply_to uuid)
+       ), ins as (
+         insert into chat_messages (id, room_id, sender_id, client_msg_id, text, reply_to, created_at)
+         select gen_random_uuid(), i.room_id, i.sender_id, i.client_msg_id, i.text, i.reply_to,
+                clock_timestamp()
+           from input i
+          where exists (select 1 from chat_members m
+                         where m.room_id = i.room_id and m.user_id = i.sender_id)
+            and (i.reply_to is null
+                 or exists (select 1 from chat_messages r
+                             where r.id = i.reply_to and r.room_id = i.room_id))
+          order by i.ord
+         on conflict (sender_id, client_msg_id) do nothing returning ${COLUMNS}
+       ), msg as (
+         select ins.*, i.ord from ins
+           join input i on i.sender_id = ins.sender_id and i.client_msg_id = ins.client_msg_id
+       ), events as (
+         -- In arrival order, so each member's seqs follow the order the messages came in.
+         select row_number() over (order by msg.ord, m.user_id)::int as ord, m.user_id,
+                'chat.message'::text as name, msg.id as message_id,
+                jsonb_build_object(
+                  'id', msg.id, 'roomId', msg.room_id, 'senderId', msg.sender_id,
+                  'clientMsgId', msg.client_msg_id, 'text', msg.text, 'replyTo', msg.reply_to,
+                  'createdAt', ${ISO_MS('msg.created_at')}, 'editedAt', null, 'deletedAt', null
+                ) as payload
+           from msg join chat_members m on m.room_id = msg.room_id
+       ), ${APPEND_EVENTS}
+       select msg.id, msg.room_id, msg.sender_id, msg.client_msg_id, msg.text, msg.reply_to,
+              msg.created_at, msg.edited_at, msg.deleted_at,
+              array(select n.user_id::text from numbered n where n.message_id = msg.id
+                     order by n.ord) as member_ids,
+              array(select n.seq from numbered n where n.message_id = msg.id
+                     order by n.ord) as seqs
+         from msg order by msg.ord`,
+      [JSON.stringify(rows)],
+    );
+    this.userEvents.publish(
+      found.flatMap((row) => {
+        const message = MessageDto.from(row);
+        return row.member_ids.map((userId, i): StoredUserEvent => {
+          const seq = Number(row.seqs[i]);
+          return { userId, seq, name: 'chat.message', payload: { seq, ...message } };
+        });
+      }),
+    );
+    const byKey = new Map(found.map((row) => [keyOf(row.sender_id, row.client_msg_id), row]));
     return items.map(({ senderId, input }, ord): BatchOutcome => {
       const key = keyOf(senderId, input.clientMsgId);
       const row = ordOf.get(key) === ord ? byKey.get(key) : undefined;

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  isString,
+  IsUUID,
+  isUUID,
+  Length,
+  length,
+  Max,
+  Min,
+} from 'class-validator';
+import { isPlainWith, validatorFor } from '@/common/pipes/validation.pipe';
 import type { ChatMessageView, PresenceStatus } from '@/modules/chat/chat.events';
 
 /** A chat_messages row as the raw queries of the chat feature select it. */
@@ -31,6 +44,22 @@ export class SendMessageDto {
 
   @IsOptional() @IsUUID() replyTo?: string;
 }
+
+const SEND_KEYS: ReadonlySet<string> = new Set(['roomId', 'clientMsgId', 'text', 'replyTo']);
+
+/** `chat.send`'s validation: the rules above, checked by hand on the common path. */
+export const parseSendMessage = validatorFor(SendMessageDto, (value) => {
+  if (!isPlainWith(value, SEND_KEYS)) return undefined;
+  const { roomId, clientMsgId, text, replyTo } = value;
+  const valid =
+    isUUID(roomId) &&
+    isString(clientMsgId) &&
+    length(clientMsgId, 1, 100) &&
+    isString(text) &&
+    length(text, 1, 100_000) &&
+    (replyTo === undefined || replyTo === null || isUUID(replyTo));
+  return valid ? Object.assign(new SendMessageDto(), value) : undefined;
+});
 
 export class EditMessageDto {
   @ApiProperty() @IsString() @Length(1, 100_000) text!: string;

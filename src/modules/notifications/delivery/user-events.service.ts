@@ -12,6 +12,31 @@ import { sqlArray } from '@/modules/notifications/delivery/sql-array';
 
 export const REPLAY_PAGE_SIZE = 500;
 
+/**
+ * The statement text of `append`, for a statement that builds its events itself (chat stores a
+ * batch of messages and their events in one): common table expressions that follow a CTE
+ * `events` with at least (ord, user_id, name, payload). `alloc` takes each recipient's next seqs
+ * from `user_seq`, locking the rows in user id order, so two transactions that share recipients
+ * lock them in the same order (the row stays locked until commit, so one user's seqs commit in
+ * order and a rollback leaves no gap); `numbered` is `events` with each event's seq, numbered in
+ * `ord` order per user; `stored` inserts them with the seq at the top of the payload.
+ */
+export const APPEND_EVENTS = `alloc as (
+         insert into user_seq (user_id, last_seq)
+           select user_id, count(*)::int from events group by user_id order by user_id
+         on conflict (user_id) do update set last_seq = user_seq.last_seq + excluded.last_seq
+         returning user_id, last_seq
+       ), numbered as (
+         select e.*,
+                a.last_seq - count(*) over mine + row_number() over (mine order by e.ord) as seq
+           from events e
+           join alloc a on a.user_id = e.user_id
+         window mine as (partition by e.user_id)
+       ), stored as (
+         insert into user_events (user_id, seq, name, payload)
+           select user_id, seq, name, jsonb_build_object('seq', seq) || payload from numbered
+       )`;
+
 interface EventRow {
   seq: string | number;
   name: string;
@@ -45,33 +70,14 @@ export class UserEventsService {
 
   async append(tx: AnyTx, events: UserEventInput[]): Promise<StoredUserEvent[]> {
     if (events.length === 0) return [];
-    const counts = new Map<string, number>();
-    for (const e of events) counts.set(e.userId, (counts.get(e.userId) ?? 0) + 1);
-    // Sorted so two transactions that share recipients lock their rows in the same order.
-    const allocation = [...counts.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([user_id, n]) => ({ user_id, n }));
     // One round trip: allocate, number each user's events in the order given, store them.
     const rows = await executeOn<{ seq: string }[]>(
       tx,
-      `with alloc as (
-         insert into user_seq (user_id, last_seq)
-           select user_id, n from jsonb_to_recordset(?::jsonb) as t(user_id uuid, n int) order by user_id
-         on conflict (user_id) do update set last_seq = user_seq.last_seq + excluded.last_seq
-         returning user_id, last_seq
-       ), numbered as (
-         select e.ord, e.user_id, e.name, e.payload,
-                a.last_seq - count(*) over mine + row_number() over (mine order by e.ord) as seq
-           from jsonb_to_recordset(?::jsonb) as e(ord int, user_id uuid, name text, payload jsonb)
-           join alloc a on a.user_id = e.user_id
-         window mine as (partition by e.user_id)
-       ), stored as (
-         insert into user_events (user_id, seq, name, payload)
-           select user_id, seq, name, jsonb_build_object('seq', seq) || payload from numbered
-       )
+      `with events as (
+         select * from jsonb_to_recordset(?::jsonb) as e(ord int, user_id uuid, name text, payload jsonb)
+       ), ${APPEND_EVENTS}
        select seq from numbered order by ord`,
       [
-        JSON.stringify(allocation),
         JSON.stringify(
           events.map((e, ord) => ({ ord, user_id: e.userId, name: e.name, payload: e.payload })),
         ),
